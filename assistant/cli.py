@@ -1,0 +1,33 @@
+"""The `handla` command. Each feature adds its subcommands in its own module (see COMMAND_MODULES)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Each module has `register(subparsers)` adding its subcommands; a subcommand sets
+# `func=callable(args) -> int` with set_defaults.
+COMMAND_MODULES = [
+    "assistant.cli_serve",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="handla", description="Handla – beställ matvaror med röst och chatt"
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Settings read from the environment (HANDLA_*), with embedded defaults for a laptop or tablet kiosk."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    catalog_dir: Path
+    models_dir: Path
+    secret_key: str
+    host: str
+    port: int
+    rasa_url: str
+    rasa_token: str
+    action_server_url: str
+
+    @property
+    def image_cache_dir(self) -> Path:
+        return self.data_dir / "images"
+
+
+def _secret_key(data_dir: Path) -> str:
+    """HANDLA_SECRET_KEY, or a random key kept in the data directory (mode 0600)."""
+    if key := os.environ.get("HANDLA_SECRET_KEY"):
+        return key
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key)
+    return key
+
+
+def load_settings() -> Settings:
+    env = os.environ
+    data_dir = Path(env.get("HANDLA_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Settings(
+        data_dir=data_dir,
+        database_url=env.get("HANDLA_DATABASE_URL", f"sqlite:///{data_dir / 'handla.sqlite3'}"),
+        catalog_dir=Path(env.get("HANDLA_CATALOG_DIR", PROJECT_ROOT / "demo_catalog")),
+        models_dir=Path(env.get("HANDLA_MODELS_DIR", PROJECT_ROOT / "models")),
+        secret_key=_secret_key(data_dir),
+        host=env.get("HANDLA_HOST", "127.0.0.1"),
+        port=int(env.get("HANDLA_PORT", "8000")),
+        rasa_url=env.get("HANDLA_RASA_URL", "http://127.0.0.1:5005"),
+        rasa_token=env.get("HANDLA_RASA_TOKEN", ""),
+        action_server_url=env.get("HANDLA_ACTION_SERVER_URL", "http://127.0.0.1:5055"),
+    )
