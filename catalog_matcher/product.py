@@ -15,13 +15,15 @@ class Size:
     """A package size. `amount` is per piece in the base unit (g, ml, st or m), `count` pieces.
 
     "1,5kg" -> Size(1500, "g"); "4x125g" -> Size(125, "g", count=4); "10-pack" -> Size(10, "st");
-    "ca: 1kg" -> Size(1000, "g", approximate=True).
+    "ca: 1kg" -> Size(1000, "g", approximate=True); "12p/50g" -> Size(50, "g", pieces=12).
+    `pieces` is a piece count stated beside a weight or volume (tea bags, crispbread).
     """
 
     amount: Decimal
     unit: SizeUnit
     count: int = 1
     approximate: bool = False
+    pieces: int = 0
 
     @property
     def total(self) -> Decimal:
