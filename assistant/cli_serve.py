@@ -1,16 +1,25 @@
-"""`handla serve`: prepare the database and catalog, then run the web app."""
+"""`handla serve`: the web app, with the Rasa server and action server beside it."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import secrets
+import sys
 
 from assistant.config import load_settings
+from assistant.process_group import ProcessGroup, assistant_processes
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("serve", help="start the web app on 127.0.0.1:8000")
+    parser = subparsers.add_parser("serve", help="start Handla on 127.0.0.1:8000")
     parser.add_argument("--host", help="address to bind (default HANDLA_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default HANDLA_PORT or 8000)")
+    parser.add_argument(
+        "--no-assistant",
+        action="store_true",
+        help="start only the web app, without the Rasa and action servers",
+    )
     parser.set_defaults(func=serve)
 
 
@@ -20,10 +29,17 @@ def serve(args: argparse.Namespace) -> int:
     from assistant.web.app import create_app
 
     settings = load_settings()
-    uvicorn.run(
-        create_app(settings),
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        log_level="info",
-    )
+    if not settings.rasa_token:  # a fresh token per run keeps Rasa's HTTP API closed to others
+        settings = dataclasses.replace(settings, rasa_token=secrets.token_urlsafe(32))
+    specs, notes = ([], []) if args.no_assistant else assistant_processes(settings)
+    for note in notes:
+        print(note, file=sys.stderr)
+    with ProcessGroup(specs):
+        uvicorn.run(
+            create_app(settings),
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+            log_level="info",
+            ws="wsproto",  # uvicorn's default websockets backend needs websockets>=13; rasa-sdk pins 10
+        )
     return 0

@@ -1,0 +1,1 @@
+"""Text chat: the app's side of the conversation with the Rasa server."""

@@ -1,0 +1,76 @@
+"""Talks to the Rasa server over its REST channel on 127.0.0.1; never raises to the caller."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+
+from assistant.chat.messages import STARTING_REPLY, UNAVAILABLE_REPLY
+
+log = logging.getLogger(__name__)
+RasaStatus = Literal["ready", "starting", "unavailable"]
+
+
+@dataclass
+class ChatReply:
+    text: str = ""
+    custom: dict[str, Any] = field(default_factory=dict)  # picture cards and other payloads
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ChatResult:
+    status: RasaStatus
+    replies: list[ChatReply]
+
+
+class RasaClient:
+    def __init__(self, base_url: str, token: str = "", timeout: float = 15.0) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+
+    def _params(self) -> dict[str, str]:
+        return {"token": self._token} if self._token else {}
+
+    async def status(self) -> RasaStatus:
+        """`ready` once a model is loaded, `starting` while the server answers without one."""
+        try:
+            async with httpx.AsyncClient(timeout=2.0) as client:
+                response = await client.get(f"{self._base_url}/status", params=self._params())
+        except httpx.HTTPError:
+            return "unavailable"
+        if response.status_code == 200 and response.json().get("model_file"):
+            return "ready"
+        return "starting"
+
+    async def send(self, sender_id: str, text: str) -> ChatResult:
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.post(
+                    f"{self._base_url}/webhooks/rest/webhook",
+                    params=self._params(),
+                    json={"sender": sender_id, "message": text},
+                )
+                response.raise_for_status()
+                messages = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            log.warning("Rasa did not answer: %s", error)
+            status = await self.status()
+            reply = STARTING_REPLY if status == "starting" else UNAVAILABLE_REPLY
+            return ChatResult(status, [ChatReply(text=reply)])
+        return ChatResult(
+            "ready", [_reply(message) for message in messages if isinstance(message, dict)]
+        )
+
+
+def _reply(message: dict[str, Any]) -> ChatReply:
+    custom = message.get("custom")
+    return ChatReply(
+        text=str(message.get("text") or ""),
+        custom=custom if isinstance(custom, dict) else {},
+        buttons=[b for b in message.get("buttons") or [] if isinstance(b, dict)],
+    )

@@ -1,0 +1,108 @@
+"""Starts the Rasa server and the action server beside the web app, and stops them together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from assistant.config import PROJECT_ROOT, Settings
+
+log = logging.getLogger(__name__)
+NLU_DIR = PROJECT_ROOT / "nlu_data"
+RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_file: Path
+
+
+def trained_model() -> Path | None:
+    models = sorted((NLU_DIR / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str]]:
+    """The processes to start, and Swedish notes about what cannot start and why."""
+    notes: list[str] = []
+    logs = settings.data_dir / "logs"
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1"}
+    action_port = str(urlparse(settings.action_server_url).port or 5055)
+    specs = [
+        ProcessSpec(
+            "action-server",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", action_port],
+            env,
+            logs / "action-server.log",
+        )
+    ]
+    model = trained_model()
+    if not RASA.exists():
+        notes.append(
+            "Rasa är inte installerat (.venv-rasa saknas): chatten är avstängd, bildflödet fungerar."
+        )
+    elif model is None:
+        notes.append(
+            "Ingen tränad Rasa-modell (kör ./script/setup): chatten är avstängd, bildflödet fungerar."
+        )
+    else:
+        rasa_port = str(urlparse(settings.rasa_url).port or 5005)
+        argv = [str(RASA), "run", "--enable-api", "-i", "127.0.0.1", "-p", rasa_port]
+        argv += ["--model", str(model), "--endpoints", str(NLU_DIR / "endpoints.yml")]
+        argv += ["--credentials", str(NLU_DIR / "credentials.yml")]
+        if settings.rasa_token:
+            argv += ["--auth-token", settings.rasa_token]
+        specs.append(ProcessSpec("rasa", argv, env, logs / "rasa.log"))
+    return specs, notes
+
+
+class ProcessGroup:
+    """Child processes in their own process groups, so that stopping reaches their children too."""
+
+    def __init__(self, specs: list[ProcessSpec]) -> None:
+        self._specs = specs
+        self._running: list[tuple[ProcessSpec, subprocess.Popen[bytes]]] = []
+
+    def start(self) -> None:
+        for spec in self._specs:
+            spec.log_file.parent.mkdir(parents=True, exist_ok=True)
+            with spec.log_file.open("ab") as log_file:
+                process = subprocess.Popen(
+                    spec.argv,
+                    env=spec.env,
+                    cwd=PROJECT_ROOT,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            log.info("started %s (pid %d), log in %s", spec.name, process.pid, spec.log_file)
+            self._running.append((spec, process))
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for _, process in self._running:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for spec, process in self._running:
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in %.0f s; killing it", spec.name, timeout)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self._running.clear()
+
+    def __enter__(self) -> ProcessGroup:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
