@@ -1,0 +1,320 @@
+"""Typed SQLAlchemy 2 models. Money is integer öre everywhere; timestamps are UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+UtcDateTime = DateTime(timezone=True)
+
+ORDER_CHANNELS = ("webhook", "email")
+STAFF_ROLES = ("staff", "admin")
+ORDER_STATUSES = ("basket", "confirmed", "sent", "needs_attention", "cancelled")
+SUBSTITUTIONS = ("similar", "none", "ask")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Store(Base):
+    __tablename__ = "store"
+    __table_args__ = (
+        CheckConstraint(_in("order_channel", ORDER_CHANNELS), name="order_channel"),
+        CheckConstraint(
+            "picking_fee_ore >= 0 AND delivery_fee_ore >= 0 AND invoice_fee_ore >= 0"
+            " AND minimum_order_ore >= 0",
+            name="fees_non_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    order_channel: Mapped[str] = mapped_column(String(20), default="email")
+    order_target: Mapped[str] = mapped_column(String(500), default="")
+    """Webhook URL or e-mail address that receives orders."""
+    secret_ref: Mapped[str | None] = mapped_column(String(200))
+    """Name of the environment variable holding the channel secret (never the secret itself)."""
+    picking_fee_ore: Mapped[int] = mapped_column(Integer, default=0)
+    delivery_fee_ore: Mapped[int] = mapped_column(Integer, default=0)
+    invoice_fee_ore: Mapped[int] = mapped_column(Integer, default=0)
+    minimum_order_ore: Mapped[int] = mapped_column(Integer, default=0)
+
+    products: Mapped[list[Product]] = relationship(back_populates="store")
+    slots: Mapped[list[DeliverySlot]] = relationship(back_populates="store")
+
+
+class DeliverySlot(Base):
+    __tablename__ = "delivery_slot"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ordered_times"),
+        CheckConstraint("capacity >= 0 AND booked >= 0 AND booked <= capacity", name="capacity"),
+        UniqueConstraint("store_id", "starts_at", name="uq_delivery_slot_store_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    capacity: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+    cutoff_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    store: Mapped[Store] = relationship(back_populates="slots")
+
+
+class Product(Base):
+    __tablename__ = "product"
+    __table_args__ = (
+        UniqueConstraint("store_id", "key", name="uq_product_store_key"),
+        CheckConstraint("price_ore >= 0", name="price_non_negative"),
+        CheckConstraint(_in("sold_by", ("st", "kg")), name="sold_by"),
+        Index("ix_product_store_active", "store_id", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id", ondelete="RESTRICT"))
+    key: Mapped[str] = mapped_column(String(300))
+    """Unique within the store: the article number, or a key derived from name and size."""
+    article_number: Mapped[str | None] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(300))
+    brand: Mapped[str | None] = mapped_column(String(200))
+    size_text: Mapped[str | None] = mapped_column(String(100))
+    size_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
+    """Per piece, in size_unit: g, ml, st or m (see catalog_matcher.product.Size)."""
+    size_unit: Mapped[str | None] = mapped_column(String(5))
+    size_count: Mapped[int] = mapped_column(Integer, default=1)
+    size_pieces: Mapped[int] = mapped_column(Integer, default=0)
+    size_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    price_ore: Mapped[int] = mapped_column(Integer)
+    """Per piece, or per kilogram when sold_by is "kg"."""
+    sold_by: Mapped[str] = mapped_column(String(5), default="st")
+    compare_price_ore: Mapped[int | None] = mapped_column(Integer)
+    compare_unit: Mapped[str | None] = mapped_column(String(50))
+    department: Mapped[str | None] = mapped_column(String(200))
+    subcategory: Mapped[str | None] = mapped_column(String(200))
+    organic: Mapped[bool] = mapped_column(Boolean, default=False)
+    image_url: Mapped[str | None] = mapped_column(String(1000))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    store: Mapped[Store] = relationship(back_populates="products")
+    offers: Mapped[list[Offer]] = relationship(
+        back_populates="product", cascade="all, delete-orphan"
+    )
+
+
+class Offer(Base):
+    __tablename__ = "offer"
+    __table_args__ = (
+        CheckConstraint("price_ore >= 0 AND quantity >= 1", name="sane"),
+        CheckConstraint(_in("kind", ("multibuy", "reduction")), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    """"multibuy" ("2 för 25:-": quantity 2, price 2500) or "reduction" (quantity 1)."""
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    price_ore: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+    product: Mapped[Product] = relationship(back_populates="offers")
+
+
+staff_client = Table(
+    "staff_client",
+    Base.metadata,
+    Column("staff_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("client_id", ForeignKey("client.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Client(Base):
+    """Personal data is minimised: a display name only; deleting a client cascades."""
+
+    __tablename__ = "client"
+    __table_args__ = (
+        CheckConstraint(_in("substitution", SUBSTITUTIONS), name="substitution"),
+        CheckConstraint("speech_rate > 0", name="speech_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id", ondelete="SET NULL"))
+    substitution: Mapped[str] = mapped_column(String(20), default="ask")
+    speech_rate: Mapped[float] = mapped_column(default=1.0)
+    preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    store: Mapped[Store | None] = relationship()
+    staff: Mapped[list[StaffUser]] = relationship(secondary=staff_client, back_populates="clients")
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(10), default="staff")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    clients: Mapped[list[Client]] = relationship(secondary=staff_client, back_populates="staff")
+
+
+class PurchaseHistory(Base):
+    __tablename__ = "purchase_history"
+    __table_args__ = (Index("ix_purchase_history_client_product", "client_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="RESTRICT"))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(10, 3))
+    ordered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    client: Mapped[Client] = relationship()
+    product: Mapped[Product] = relationship()
+
+
+class Order(Base):
+    __tablename__ = "order"
+    __table_args__ = (
+        CheckConstraint(_in("status", ORDER_STATUSES), name="status"),
+        CheckConstraint(
+            "goods_ore >= 0 AND fees_ore >= 0 AND discount_ore >= 0 AND total_ore >= 0",
+            name="totals_non_negative",
+        ),
+        Index("ix_order_client_status", "client_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(20), default="basket")
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_slot.id", ondelete="SET NULL"))
+    goods_ore: Mapped[int] = mapped_column(Integer, default=0)
+    discount_ore: Mapped[int] = mapped_column(Integer, default=0)
+    fees_ore: Mapped[int] = mapped_column(Integer, default=0)
+    total_ore: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+
+    client: Mapped[Client] = relationship()
+    store: Mapped[Store] = relationship()
+    slot: Mapped[DeliverySlot | None] = relationship()
+    confirmed_by: Mapped[StaffUser | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    events: Mapped[list[AuditEvent]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="AuditEvent.id"
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_line"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price_ore >= 0", name="price_non_negative"),
+        CheckConstraint(
+            _in("status", ("ok", "needs_staff", "confirmed", "unavailable")), name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id", ondelete="RESTRICT"))
+    spoken_text: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(Numeric(10, 3))
+    unit_price_ore: Mapped[int] = mapped_column(Integer, default=0)
+    substitution: Mapped[str] = mapped_column(String(20), default="ask")
+    status: Mapped[str] = mapped_column(String(20), default="ok")
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product | None] = relationship()
+
+
+class OutboxMessage(Base):
+    """An order waiting to be handed to its store; the retry loop works through these."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint(_in("status", ("pending", "delivered", "failed")), name="status"),
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"))
+    adapter: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+
+    order: Mapped[Order] = relationship()
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("order.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(50))
+    """A staff user's id as text, or "client"."""
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    order: Mapped[Order | None] = relationship(back_populates="events")
