@@ -1,0 +1,21 @@
+"""Money as integer öre; Swedish formatting ("1 234,50 kr"). Never float."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def to_ore(kronor: Decimal | str | int) -> int:
+    """Kronor (Decimal, "12,50" or int) to whole öre, rounding half up."""
+    if isinstance(kronor, str):
+        kronor = Decimal(kronor.replace(",", ".").replace(" ", ""))
+    value = (Decimal(kronor) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return int(value)
+
+
+def format_sek(ore: int) -> str:
+    """12345 -> "123,45 kr"; 123450 -> "1 234,50 kr" (no-break space as thousands separator)."""
+    sign = "-" if ore < 0 else ""
+    kronor, rest = divmod(abs(ore), 100)
+    grouped = f"{kronor:,}".replace(",", "\u00a0")
+    return f"{sign}{grouped},{rest:02d}\u00a0kr"

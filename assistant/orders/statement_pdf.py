@@ -1,0 +1,64 @@
+"""Monthly statement as PDF (fpdf2, DejaVu fonts so that å, ä and ö print)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fpdf import FPDF
+
+from assistant.orders.money import format_sek
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@dataclass(frozen=True, slots=True)
+class StatementOrder:
+    order_id: int
+    delivered: str
+    store: str
+    lines: list[tuple[str, int, int, int]]  # name, quantity, discount öre, total öre
+    fees: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    client_name: str
+    month: str  # "november 2026"
+    orders: list[StatementOrder]
+
+    @property
+    def total(self) -> int:
+        return sum(o.total for o in self.orders)
+
+
+def statement_pdf(statement: Statement) -> bytes:
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.cell(0, 10, f"Månadssammanställning {statement.month}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 12)
+    pdf.cell(0, 8, statement.client_name, new_x="LMARGIN", new_y="NEXT")
+    for order in statement.orders:
+        pdf.ln(4)
+        pdf.set_font("DejaVu", "B", 12)
+        title = f"Order {order.order_id}, {order.delivered}, {order.store}"
+        pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 10)
+        for name, quantity, discount, total in order.lines:
+            offer = f" (erbjudande −{format_sek(discount)})" if discount else ""
+            pdf.cell(140, 6, f"{quantity} × {name}{offer}")
+            pdf.cell(0, 6, format_sek(total), align="R", new_x="LMARGIN", new_y="NEXT")
+        for fee, amount in order.fees.items():
+            pdf.cell(140, 6, f"Avgift {fee}")
+            pdf.cell(0, 6, format_sek(amount), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(140, 6, "Summa order")
+        pdf.cell(0, 6, format_sek(order.total), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.cell(140, 8, "Totalt för månaden")
+    pdf.cell(0, 8, format_sek(statement.total), align="R", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
