@@ -1,0 +1,1 @@
+"""Voice in and out (Vosk speech recognition, Piper speech synthesis)."""
