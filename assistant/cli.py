@@ -11,6 +11,8 @@ from collections.abc import Sequence
 # `func=callable(args) -> int` with set_defaults.
 COMMAND_MODULES = [
     "assistant.cli_serve",
+    "assistant.cli_staff",
+    "assistant.cli_catalog",
 ]
 
 

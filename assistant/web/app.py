@@ -2,23 +2,67 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, Response
 from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select, text
 
+from assistant.catalog_import import import_demo_catalog
 from assistant.config import Settings, load_settings
+from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
+from assistant.db.models import Product, Store
+from assistant.images import product_picture
+from assistant.web.setup import install_web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    upgrade_database(settings.database_url)
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    import_demo_catalog(sessions, settings.catalog_dir)
+
     app = FastAPI(title="Handla")
     app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    install_web(app)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:
         return "<!doctype html><html lang='sv'><title>Handla</title><h1>Handla</h1></html>"
 
     @app.get("/api/health")
-    def health() -> dict:
-        return {"status": "ok"}
+    def health(response: Response) -> dict:
+        try:
+            with session_scope(sessions) as session:
+                session.execute(text("SELECT 1"))
+                rows = session.execute(
+                    select(Store.name, func.count(Product.id))
+                    .join(Product, (Product.store_id == Store.id) & Product.active, isouter=True)
+                    .group_by(Store.name)
+                    .order_by(Store.name)
+                ).all()
+        except Exception as error:  # health must answer, whatever is wrong
+            response.status_code = 503
+            return {"status": "error", "database": f"fel: {type(error).__name__}"}
+        return {
+            "status": "ok",
+            "database": engine.dialect.name,
+            "products_per_store": {name: count for name, count in rows},
+        }
+
+    @app.get("/api/products/{product_id}/image")
+    def product_image(product_id: int) -> Response:
+        with session_scope(sessions) as session:
+            product = session.get(Product, product_id)
+            if product is None:
+                raise HTTPException(404, "Varan finns inte")
+            url, name, department = product.image_url, product.name, product.department
+        picture = product_picture(settings.image_cache_dir, url, name, department)
+        return Response(
+            picture.content,
+            media_type=picture.media_type,
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     return app

@@ -1,0 +1,78 @@
+"""Store administration for admins: fees and minimum order value per store."""
+
+from __future__ import annotations
+
+from decimal import InvalidOperation
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.models import StaffUser, Store
+from assistant.orders.money import format_sek, to_ore
+from assistant.web.deps import db_session
+from assistant.web.security import require_admin, require_csrf
+from assistant.web.templating import render
+
+router = APIRouter(prefix="/admin")
+
+# field -> (label, highest sensible value in öre); anything above is a typing mistake
+FEE_FIELDS = {
+    "picking_fee_ore": ("Plockavgift", 100_000),
+    "delivery_fee_ore": ("Leveransavgift", 100_000),
+    "invoice_fee_ore": ("Fakturaavgift", 100_000),
+    "minimum_order_ore": ("Lägsta ordervärde", 1_000_000),
+}
+
+
+def _parse_fee(field: str, text: str) -> int:
+    label, highest = FEE_FIELDS[field]
+    try:
+        ore = to_ore(text.strip() or "0")
+    except (InvalidOperation, ValueError):
+        raise ValueError(
+            f"{label}: skriv ett belopp i kronor, till exempel 49 eller 49,50."
+        ) from None
+    if not 0 <= ore <= highest:
+        raise ValueError(f"{label}: måste vara mellan 0 och {format_sek(highest)}.")
+    return ore
+
+
+def _page(request: Request, session: Session, staff: StaffUser, **extra: object) -> Response:
+    stores = list(session.scalars(select(Store).order_by(Store.name)))
+    forms = [
+        (store, [(f, label, format_sek(getattr(store, f)).removesuffix("\u00a0kr"))
+                 for f, (label, _) in FEE_FIELDS.items()])
+        for store in stores
+    ]  # fmt: skip
+    return render(request, "admin_stores.html", staff=staff, forms=forms, **extra)
+
+
+@router.get("/stores")
+def stores(
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _page(request, session, staff)
+
+
+@router.post("/stores/{store_id}/fees", dependencies=[Depends(require_csrf)])
+async def update_fees(
+    store_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    store = session.get(Store, store_id)
+    if store is None:
+        raise HTTPException(status_code=404, detail="Butiken finns inte.")
+    form = await request.form()
+    try:  # validate every field before writing any
+        values = {field: _parse_fee(field, str(form.get(field, ""))) for field in FEE_FIELDS}
+    except ValueError as error:
+        return _page(request, session, staff, status_code=422, error=str(error))
+    for field, value in values.items():
+        setattr(store, field, value)
+    return RedirectResponse("/admin/stores", status_code=303)

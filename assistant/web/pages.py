@@ -1,0 +1,121 @@
+"""Login, logout, the staff client list and the client page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.models import Order, StaffUser
+from assistant.orders.money import format_sek
+from assistant.web.cards import product_cards
+from assistant.web.deps import db_session
+from assistant.web.matching import MAX_ITEM_TEXT, match_item, store_index
+from assistant.web.security import (
+    authenticate,
+    client_for,
+    current_staff,
+    log_in,
+    require_csrf,
+    visible_clients,
+)
+from assistant.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return render(request, "login.html")
+
+
+@router.post("/login", dependencies=[Depends(require_csrf)])
+def login(
+    request: Request,
+    username: str = Form(max_length=100),
+    password: str = Form(max_length=200),
+    session: Session = Depends(db_session),
+) -> Response:
+    staff = authenticate(session, username, password)
+    if staff is None:
+        return render(
+            request,
+            "login.html",
+            status_code=401,
+            error="Fel användarnamn eller lösenord.",
+            username=username,
+        )
+    log_in(request, staff)
+    return RedirectResponse("/staff/clients", status_code=303)
+
+
+@router.post("/logout", dependencies=[Depends(require_csrf)])
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/staff/clients")
+def client_list(
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    return render(request, "clients.html", staff=staff, clients=visible_clients(session, staff))
+
+
+@router.get("/clients/{client_id}")
+def client_view(
+    client_id: int,
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    client = client_for(session, staff, client_id)
+    return render(request, "client.html", staff=staff, client=client)
+
+
+MAX_CANDIDATES = 6
+
+
+@router.post("/clients/{client_id}/items", dependencies=[Depends(require_csrf)])
+def find_item(
+    client_id: int,
+    request: Request,
+    text: str = Form(min_length=1, max_length=MAX_ITEM_TEXT),
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Match a typed item ("två liter mellanmjölk") and show its candidates as picture cards."""
+    client = client_for(session, staff, client_id)
+    context: dict[str, object] = {"staff": staff, "client": client, "typed": text}
+    if client.store_id is None:
+        context["error"] = "Kunden har ingen butik vald. Be en administratör välja butik."
+        return render(request, "client.html", status_code=409, **context)
+    state = request.app.state
+    if not hasattr(state, "matcher_indexes"):
+        state.matcher_indexes = {}
+    cache = state.matcher_indexes
+    item = match_item(store_index(cache, session, client.store_id), text)
+    ids = [int(c.key) for c in item.candidates[:MAX_CANDIDATES]]
+    context["item"] = item
+    context["cards"] = product_cards(session, ids if item.ambiguous else ids[:1])
+    return render(request, "client.html", **context)
+
+
+@router.get("/staff/attention")
+def orders_needing_attention(
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Orders the store could not be given (hand-off failed after all retries)."""
+    client_ids = [client.id for client in visible_clients(session, staff)]
+    orders = session.scalars(
+        select(Order)
+        .where(Order.status == "needs_attention", Order.client_id.in_(client_ids))
+        .order_by(Order.confirmed_at)
+    ).all()
+    rows = [(order, format_sek(order.total_ore)) for order in orders]
+    return render(request, "attention.html", staff=staff, rows=rows)

@@ -1,0 +1,55 @@
+"""Mounts the web layer on the app: session cookie, static files, pages and error pages."""
+
+from __future__ import annotations
+
+import sys
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import func, select
+from starlette.middleware.sessions import SessionMiddleware
+
+from assistant.cli_staff import FIRST_RUN_HINT
+from assistant.db import session_scope
+from assistant.db.models import StaffUser
+from assistant.web import admin, pages
+from assistant.web.security import LoginRequired
+from assistant.web.templating import STATIC_DIR, render
+
+SESSION_MAX_AGE = 12 * 3600  # one working day
+
+
+def _no_staff_yet(app: FastAPI) -> bool:
+    with session_scope(app.state.sessions) as session:
+        return not session.scalar(select(func.count()).select_from(StaffUser))
+
+
+def install_web(app: FastAPI) -> None:
+    """Needs app.state.settings and app.state.sessions (a migrated database)."""
+    settings = app.state.settings
+    if _no_staff_yet(app):  # first run: say how to create the first admin (no default password)
+        print(FIRST_RUN_HINT, file=sys.stderr)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="handla_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=False,  # the kiosk runs on 127.0.0.1; set behind TLS with a proxy
+    )
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.include_router(pages.router)
+    app.include_router(admin.router)
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, _exc: LoginRequired) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def error_page(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            from fastapi.exception_handlers import http_exception_handler
+
+            return await http_exception_handler(request, exc)
+        return render(request, "error.html", status_code=exc.status_code, message=exc.detail)

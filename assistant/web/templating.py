@@ -1,0 +1,22 @@
+"""Jinja2 templates with the CSRF token and the logged-in staff available in every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from assistant.web.security import csrf_token
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: object):
+    context.setdefault("staff", None)
+    return templates.TemplateResponse(
+        request, name, {"csrf_token": csrf_token(request), **context}, status_code=status_code
+    )

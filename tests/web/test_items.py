@@ -1,0 +1,46 @@
+"""Typed items go through the matcher and come back as picture cards."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import WebWorld
+
+
+def _search(web: WebWorld, client_id: int, text: str, **extra: str):
+    token = web.csrf("/staff/clients")
+    return web.client.post(
+        f"/clients/{client_id}/items", data={"text": text, "csrf_token": token, **extra}
+    )
+
+
+def test_ambiguous_bread_shows_candidate_pictures(web: WebWorld) -> None:
+    web.login("anna")
+    page = _search(web, web.anna_client_id, "bröd")
+    assert page.status_code == 200
+    assert "Vilket bröd menar du?" in page.text
+    assert page.text.count('class="product-card"') == 3
+    assert "/api/products/" in page.text
+    assert "Erbjudande: 2 för 50 kr" in page.text
+    assert "29,95\u00a0kr" in page.text  # format_sek uses a no-break space
+
+
+def test_clear_item_shows_one_card(web: WebWorld) -> None:
+    web.login("anna")
+    page = _search(web, web.anna_client_id, "två liter mellanmjölk")
+    assert page.status_code == 200
+    assert "är det den här?" in page.text
+    assert page.text.count('class="product-card"') == 1
+    assert "Mellanmjölk 1,5%" in page.text
+
+
+def test_item_search_refuses_bad_input(web: WebWorld) -> None:
+    web.login("anna")
+    assert _search(web, web.anna_client_id, "").status_code == 422
+    assert _search(web, web.anna_client_id, "x" * 201).status_code == 422
+    assert _search(web, web.bertil_client_id, "bröd").status_code == 404
+    forged = web.client.post(
+        f"/clients/{web.anna_client_id}/items", data={"text": "bröd", "csrf_token": "fel"}
+    )
+    assert forged.status_code == 403
