@@ -18,22 +18,34 @@ HOST_RETRY_SECONDS = 300.0
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 SVG = "image/svg+xml"
 
-# department keyword -> (colour, glyph); matched as a prefix-insensitive substring
+# Simple white pictograms drawn as SVG shapes in a 120 x 120 box (emoji fonts are not
+# installed everywhere, so the glyphs are shapes, not characters).
+_CARTON = '<path d="M35 40 L60 15 L85 40 V110 H35 Z M35 40 H85" />'
+_APPLE = '<circle cx="60" cy="70" r="38"/><path d="M60 32 C60 20 68 12 80 10" />'
+_MEAT = '<ellipse cx="55" cy="60" rx="42" ry="30"/><circle cx="45" cy="58" r="9"/>'
+_FISH = '<path d="M15 60 C40 25 80 25 95 60 C80 95 40 95 15 60 Z M95 60 L115 40 V80 Z"/>'
+_LOAF = '<path d="M20 105 V55 C20 25 100 25 100 55 V105 Z M45 45 L55 65 M65 45 L75 65"/>'
+_CUP = '<path d="M25 40 H85 V85 C85 100 25 100 25 85 Z M85 50 C105 50 105 75 85 75"/>'
+_SNOW = '<path d="M60 10 V110 M17 35 L103 85 M17 85 L103 35"/>'
+_SWEET = '<circle cx="60" cy="60" r="25"/><path d="M35 60 L10 45 V75 Z M85 60 L110 45 V75 Z"/>'
+_BOTTLE = '<path d="M50 10 H70 V35 L85 50 V110 H35 V50 L50 35 Z"/>'
+_PAW = '<ellipse cx="60" cy="80" rx="25" ry="20"/><circle cx="30" cy="45" r="10"/><circle cx="50" cy="30" r="10"/><circle cx="70" cy="30" r="10"/><circle cx="90" cy="45" r="10"/>'
+_BASKET = '<path d="M15 50 H105 L92 105 H28 Z M35 50 L55 15 M85 50 L65 15"/>'
+
+# department keyword -> (colour, pictogram); a keyword matches anywhere in the department name
 DEPARTMENTS: list[tuple[tuple[str, ...], str, str]] = [
-    (("mejeri", "ost", "ägg", "mjölk"), "#2b6cb0", "🥛"),
-    (("frukt", "grönt", "grönsak"), "#2f855a", "🍎"),
-    (("kött", "chark", "fågel", "kyckling"), "#c53030", "🥩"),
-    (("fisk", "skaldjur"), "#2c7a7b", "🐟"),
-    (("bröd", "kakor", "bageri"), "#b7791f", "🍞"),
-    (("dryck", "kaffe", "te"), "#6b46c1", "☕"),
-    (("fryst", "glass"), "#3182ce", "❄"),
-    (("godis", "snacks", "chips"), "#d53f8c", "🍬"),
-    (("städ", "tvätt", "disk", "hem", "hushåll"), "#4a5568", "🧽"),
-    (("hygien", "hälsa", "skönhet", "apotek"), "#805ad5", "🧴"),
-    (("barn", "baby"), "#dd6b20", "🍼"),
-    (("djur",), "#975a16", "🐾"),
+    (("mejeri", "ost", "ägg", "mjölk"), "#2b6cb0", _CARTON),
+    (("frukt", "grönt", "grönsak"), "#2f855a", _APPLE),
+    (("kött", "chark", "fågel", "kyckling"), "#c53030", _MEAT),
+    (("fisk", "skaldjur"), "#2c7a7b", _FISH),
+    (("bröd", "kakor", "bageri"), "#975a16", _LOAF),
+    (("dryck", "kaffe", "te"), "#6b46c1", _CUP),
+    (("fryst", "glass"), "#2a4365", _SNOW),
+    (("godis", "snacks", "chips"), "#b83280", _SWEET),
+    (("städ", "tvätt", "disk", "hem", "hushåll", "hygien", "hälsa", "skönhet"), "#4a5568", _BOTTLE),
+    (("djur",), "#744210", _PAW),
 ]
-DEFAULT_STYLE = ("#4a5568", "🛒")
+DEFAULT_STYLE = ("#4a5568", _BASKET)
 
 _unreachable_until: dict[str, float] = {}
 
@@ -69,16 +81,20 @@ def short_name(name: str, limit: int = 18) -> list[str]:
 def placeholder_svg(name: str, department: str | None) -> bytes:
     colour, glyph = department_style(department)
     lines = short_name(name)
+    # bold sans-serif is about 0.62 em a character: shrink long lines to fit 370 px
+    size = min(44, int(370 / (0.62 * max(len(line) for line in lines))))
     text = "".join(
-        f'<text x="200" y="{300 + i * 52}" font-size="44" font-weight="bold" '
-        f'text-anchor="middle" fill="#fff">{escape(line)}</text>'
+        f'<text x="200" y="{300 + i * (size + 8)}" font-size="{size}" font-weight="bold" '
+        f'font-family="DejaVu Sans, Arial, sans-serif" text-anchor="middle" fill="#fff">'
+        f"{escape(line)}</text>"
         for i, line in enumerate(lines)
     )
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" height="400" '
         f'role="img" aria-label="{escape(name)}">'
         f'<rect width="400" height="400" rx="24" fill="{colour}"/>'
-        f'<text x="200" y="190" font-size="130" text-anchor="middle">{glyph}</text>'
+        f'<g transform="translate(110 25) scale(1.5)" fill="none" stroke="#fff" stroke-width="7" '
+        f'stroke-linejoin="round" stroke-linecap="round">{glyph}</g>'
         f"{text}<title>{escape(name)}</title></svg>"
     )
     return svg.encode()
