@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, HTTPException, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select, text
 
 from assistant.catalog_import import import_demo_catalog
+from assistant.chat.routes import router as chat_router
 from assistant.config import Settings, load_settings
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Product, Store
@@ -26,10 +27,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     install_web(app)
+    app.include_router(chat_router)
 
-    @app.get("/", response_class=HTMLResponse)
-    def index() -> str:
-        return "<!doctype html><html lang='sv'><title>Handla</title><h1>Handla</h1></html>"
+    @app.get("/")
+    def index() -> RedirectResponse:
+        return RedirectResponse("/staff/clients")  # which sends a visitor to the login first
 
     @app.get("/api/health")
     def health(response: Response) -> dict:
