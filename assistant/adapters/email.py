@@ -20,9 +20,9 @@ def build_message(sheet: OrderSheet, key: str, sender: str, recipient: str) -> E
     rows = "".join(f"<p>{html.escape(row)}</p>" for row in text.splitlines() if row)
     msg.add_alternative(f'<html lang="sv"><body>{rows}</body></html>', subtype="html")
     msg.add_attachment(
-        sheet.as_csv().encode("utf-8"),
-        maintype="text",
+        sheet.as_csv(),
         subtype="csv",
+        charset="utf-8",  # declared, so å, ä and ö survive in the store's mail program
         filename=f"bestallning-{sheet.order_id}.csv",
     )
     return msg

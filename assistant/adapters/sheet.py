@@ -1,10 +1,11 @@
-"""The order sheet handed to a store, and its CSV form."""
+"""The order sheet handed to a store, and its JSON, CSV and plain-text forms."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from assistant.orders.money import format_sek
 
@@ -15,11 +16,21 @@ class DeliveryFailed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class SheetLine:
+    """One line as the store sees it. `quantity` is text ("2", "0.5") so kg items stay exact."""
+
     sku: str
     name: str
-    quantity: int
+    quantity: str
     total: int
     substitution: str = "byt mot liknande"
+    unit: str = "st"
+    discount: int = 0
+    offer: str = ""
+
+    @property
+    def quantity_text(self) -> str:
+        """ "2 st", "0,5 kg" (Swedish decimal comma)."""
+        return f"{self.quantity.replace('.', ',')} {self.unit}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +43,34 @@ class OrderSheet:
     fees: dict[str, int] = field(default_factory=dict)
     total: int = 0
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OrderSheet:
+        """The inverse of `as_json` (the outbox keeps the sheet as confirmed, as JSON)."""
+        values = dict(data)
+        values["lines"] = [SheetLine(**line) for line in data.get("lines", [])]
+        return cls(**values)
 
     def as_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(["Artikelnr", "Vara", "Antal", "Belopp", "Ersättning"])
+        writer.writerow(["Artikelnr", "Vara", "Antal", "Enhet", "Belopp", "Ersättning"])
         for line in self.lines:
             writer.writerow(
-                [line.sku, line.name, line.quantity, format_sek(line.total), line.substitution]
+                [
+                    line.sku,
+                    line.name,
+                    line.quantity.replace(".", ","),
+                    line.unit,
+                    format_sek(line.total),
+                    line.substitution,
+                ]
             )
         for name, amount in self.fees.items():
-            writer.writerow(["", f"Avgift {name}", "", format_sek(amount), ""])
-        writer.writerow(["", "Totalt", "", format_sek(self.total), ""])
+            writer.writerow(["", f"Avgift {name}", "", "", format_sek(amount), ""])
+        writer.writerow(["", "Totalt", "", "", format_sek(self.total), ""])
         return out.getvalue()
 
     def as_text(self) -> str:
@@ -55,10 +80,12 @@ class OrderSheet:
             f"Leverans: {self.slot}",
             "",
         ]
-        rows += [
-            f"{ln.quantity} × {ln.name} ({ln.sku}): {format_sek(ln.total)}, {ln.substitution}"
-            for ln in self.lines
-        ]
+        for ln in self.lines:
+            offer = f" ({ln.offer})" if ln.offer else ""
+            rows.append(
+                f"{ln.quantity_text} {ln.name} ({ln.sku}): {format_sek(ln.total)}{offer},"
+                f" {ln.substitution}"
+            )
         rows += [f"Avgift {n}: {format_sek(a)}" for n, a in self.fees.items()]
         rows.append(f"Totalt: {format_sek(self.total)}")
         return "\n".join(rows) + "\n"

@@ -1,7 +1,88 @@
-"""Order service: money, basket pricing with offers and fees, and delivery-slot rules.
+"""Order service: basket, pricing, delivery slots, confirmation, hand-off and statements.
 
-Service API (pure parts, no database):
-- `money.format_sek(ore) -> str` and `money.to_ore(Decimal|str) -> int`: integer öre, Swedish text.
-- `pricing.price_basket(lines, fees) -> Breakdown`: the exact total shown before confirmation.
-- `slots.check_bookable(slot, now) -> None`: raises `SlotRefused` with a Swedish message.
+Called by the web pages and the Rasa actions. Every function takes an open SQLAlchemy
+``Session`` and leaves committing to the caller (``with session_scope(factory) as session:``),
+except the outbox worker, which takes the session factory and runs its own short transactions.
+Refusals raise ``ServiceError`` (or a subclass: ``SlotRefused``, ``PricingError``) whose
+``message`` is Swedish and may be shown as is; nothing is changed when one is raised.
+``actor`` is a staff user's id (int) or "client".
+
+Basket (one order in status "basket" per client, in the client's store)
+- ``basket_for(session, client_id) -> Order``: created on first use; ``order.lines``.
+- ``add_item(session, client_id, product_id, quantity, spoken_text="", substitution=None,
+  actor="client") -> OrderLine``: quantity int/Decimal/"1,5"; whole 1–99 for pieces,
+  0.05–25 for kg items; the same product again adds to its line.
+- ``set_quantity(session, client_id, line_id, quantity, actor=...) -> OrderLine | None``
+  (0 removes the line), ``remove_line(session, client_id, line_id, actor=...)``,
+  ``set_substitution(session, client_id, line_id, "similar" | "none" | "ask", actor=...)``;
+  ``SUBSTITUTION_LABELS`` gives the Swedish words.
+- ``price_order(session, order, now=None) -> Breakdown``: ``lines[i]`` (regular, discount,
+  total, low/high, approximate, offer label) belongs to ``order.lines[i]``; ``goods``,
+  ``discount``, ``fees`` {plock, leverans, faktura}, ``total``, ``low``/``high`` ("ca" range
+  when kg items are in it), ``problems`` (Swedish, e.g. minimum order), ``orderable``.
+  Format money with ``format_sek(ore)`` -> "1 234,50 kr".
+
+Slots
+- ``available_slots(session, store_id, now=None) -> list[DeliverySlot]`` (room left, before
+  cut-off); ``slot_label(starts_at, ends_at)`` -> "torsdag 3/12 10–12".
+- ``book_slot(session, client_id, slot_id, now=None, actor=...) -> DeliverySlot``: holds a
+  place at once (atomic, never overbooks); choosing another slot gives the old one back.
+  ``release_slot(session, client_id, actor=...)``.
+
+Confirmation and hand-off
+- ``confirm_order(session, client_id, idempotency_key, actor, now=None,
+  expected_total_ore=None) -> Order``: re-prices, refuses an empty basket, a missing or closed
+  slot, below the minimum order, or a total other than the one shown; writes status
+  "confirmed", totals, an audit event, purchase history and the outbox row together. The same
+  key again returns the same order. Call ``worker.wake()`` afterwards for an immediate hand-off.
+- ``start_outbox_worker(session_factory) -> OutboxWorker`` (thread; ``.wake()``, ``.stop()``);
+  it runs ``resume_outbox`` first. ``deliver_pending(session_factory, now=None) -> int`` is one
+  worker step. Orders end "sent", or "needs_attention" after the retries (see ``retry.py``);
+  ``retry_order(session, order_id, actor=...)`` sends one again.
+
+Statement
+- ``monthly_statement(session, client_id, year, month) -> Statement`` (orders, lines with
+  quantity text, discount and total, fees, totals); ``monthly_statement_pdf(...) -> bytes``.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "ServiceError": "errors",
+    "SlotRefused": "slots",
+    "PricingError": "pricing",
+    "Breakdown": "pricing",
+    "format_sek": "money",
+    "to_ore": "money",
+    "slot_label": "slots",
+    "SUBSTITUTION_LABELS": "basket",
+    "basket_for": "basket",
+    "add_item": "basket",
+    "set_quantity": "basket",
+    "remove_line": "basket",
+    "set_substitution": "basket",
+    "price_order": "basket",
+    "available_slots": "booking",
+    "book_slot": "booking",
+    "release_slot": "booking",
+    "confirm_order": "confirm",
+    "deliver_pending": "outbox",
+    "resume_outbox": "outbox",
+    "retry_order": "outbox",
+    "start_outbox_worker": "outbox",
+    "OutboxWorker": "outbox",
+    "monthly_statement": "statement",
+    "monthly_statement_pdf": "statement",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy re-exports: the adapters import ``assistant.orders.money``, and the service
+    imports the adapters, so importing everything here eagerly would be circular."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

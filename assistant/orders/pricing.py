@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 
 MAX_QUANTITY = 99
 
 
-class PricingError(ValueError):
+class PricingError(ServiceError, ValueError):
     """Bad input to pricing; the message is Swedish and may be shown as is."""
 
 
@@ -29,6 +30,7 @@ class PriceLine:
     per_kg: bool = False
     approx_weight_g: int = 0
     weight_spread: int = 10
+    offer_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class PricedLine:
     low: int
     high: int
     approximate: bool
+    offer: str = ""
+    """The offer label when the offer lowered this line's price, else ""."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +96,9 @@ def price_line(line: PriceLine) -> PricedLine:
     if line.offer_quantity >= 1 and line.offer_price > 0:
         groups, rest = divmod(line.quantity, line.offer_quantity)
         total = min(regular, groups * line.offer_price + rest * line.unit_price)
+    offer = line.offer_label if total < regular else ""
     return PricedLine(
-        line.name, line.quantity, regular, regular - total, total, total, total, False
+        line.name, line.quantity, regular, regular - total, total, total, total, False, offer
     )
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from assistant.orders.errors import ServiceError
 
 
-class SlotRefused(ValueError):
+class SlotRefused(ServiceError, ValueError):
     """A slot that cannot be booked; str(error) is the Swedish message for the client."""
 
 
@@ -25,3 +28,22 @@ def check_bookable(slot: SlotState, now: datetime) -> None:
         raise SlotRefused("Det går inte längre att beställa till den tiden. Välj en senare tid.")
     if slot.booked >= slot.capacity:
         raise SlotRefused("Den leveranstiden är fullbokad. Välj en annan tid.")
+
+
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def slot_label(starts_at: datetime, ends_at: datetime) -> str:
+    """'torsdag 3/12 10–12' in Swedish local time."""
+    start, end = starts_at.astimezone(LOCAL_TZ), ends_at.astimezone(LOCAL_TZ)
+
+    def hours(t: datetime) -> str:
+        return f"{t.hour}" if t.minute == 0 else f"{t.hour}.{t.minute:02d}"
+
+    return f"{WEEKDAYS[start.weekday()]} {start.day}/{start.month} {hours(start)}–{hours(end)}"
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; they are stored in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -17,7 +17,7 @@ class StatementOrder:
     order_id: int
     delivered: str
     store: str
-    lines: list[tuple[str, int, int, int]]  # name, quantity, discount öre, total öre
+    lines: list[tuple[str, str, int, int]]  # name, quantity text ("2 st"), discount, total
     fees: dict[str, int] = field(default_factory=dict)
     total: int = 0
 
@@ -50,7 +50,7 @@ def statement_pdf(statement: Statement) -> bytes:
         pdf.set_font("DejaVu", "", 10)
         for name, quantity, discount, total in order.lines:
             offer = f" (erbjudande −{format_sek(discount)})" if discount else ""
-            pdf.cell(140, 6, f"{quantity} × {name}{offer}")
+            pdf.cell(140, 6, f"{quantity} {name}{offer}")
             pdf.cell(0, 6, format_sek(total), align="R", new_x="LMARGIN", new_y="NEXT")
         for fee, amount in order.fees.items():
             pdf.cell(140, 6, f"Avgift {fee}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, HTTPException, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select, text
@@ -12,6 +15,7 @@ from assistant.config import Settings, load_settings
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Product, Store
 from assistant.images import product_picture
+from assistant.orders import start_outbox_worker
 from assistant.web.setup import install_web
 
 
@@ -22,7 +26,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sessions = make_sessionmaker(engine)
     import_demo_catalog(sessions, settings.catalog_dir)
 
-    app = FastAPI(title="Handla")
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # resumes what a crash left in the outbox, then hands confirmed orders to the stores
+        app.state.outbox_worker = start_outbox_worker(app.state.sessions)
+        try:
+            yield
+        finally:
+            app.state.outbox_worker.stop()
+
+    app = FastAPI(title="Handla", lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions

@@ -16,7 +16,12 @@ def test_backoff_doubles_then_needs_attention():
 
 def test_statement_pdf_has_swedish_text():
     order = StatementOrder(
-        1, "2026-11-12", "Willys Växjö", [("Mellanmjölk", 3, 480, 3990)], {"leverans": 5900}, 9890
+        1,
+        "2026-11-12",
+        "Willys Växjö",
+        [("Mellanmjölk", "3 st", 480, 3990)],
+        {"leverans": 5900},
+        9890,
     )
     pdf = statement_pdf(Statement("Åsa Öberg", "november 2026", [order, order]))
     assert pdf.startswith(b"%PDF")

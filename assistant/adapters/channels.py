@@ -1,0 +1,62 @@
+"""Pick the store's adapter: one function that hands a sheet to a store by its order channel.
+
+SMTP settings come from HANDLA_SMTP_HOST / HANDLA_SMTP_PORT / HANDLA_SMTP_SENDER (defaults:
+127.0.0.1, 25, handla@localhost). The webhook secret is the environment variable the store's
+`secret_ref` names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from assistant.adapters.email import deliver_email
+from assistant.adapters.sheet import DeliveryFailed, OrderSheet
+from assistant.adapters.webhook import deliver_webhook
+
+
+@dataclass(frozen=True, slots=True)
+class StoreTarget:
+    """Where a store receives orders (read from the Store row at delivery time)."""
+
+    channel: str  # "webhook" or "email"
+    target: str  # URL or e-mail address
+    secret_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Channels:
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_sender: str = "handla@localhost"
+    timeout: float = 10
+
+    @classmethod
+    def from_env(cls) -> Channels:
+        env = os.environ
+        return cls(
+            smtp_host=env.get("HANDLA_SMTP_HOST", "127.0.0.1"),
+            smtp_port=int(env.get("HANDLA_SMTP_PORT", "25")),
+            smtp_sender=env.get("HANDLA_SMTP_SENDER", "handla@localhost"),
+        )
+
+    def deliver(self, store: StoreTarget, sheet: OrderSheet, key: str) -> None:
+        """Hand the sheet over; raises DeliveryFailed when the store did not take it."""
+        if not store.target:
+            raise DeliveryFailed("Butiken saknar mottagare för beställningar.")
+        if store.channel == "webhook":
+            if not store.secret_ref:
+                raise DeliveryFailed("Butikens webhook saknar namn på hemligheten.")
+            deliver_webhook(store.target, sheet, key, store.secret_ref, timeout=self.timeout)
+        elif store.channel == "email":
+            deliver_email(
+                self.smtp_host,
+                self.smtp_port,
+                sheet,
+                key,
+                self.smtp_sender,
+                store.target,
+                timeout=self.timeout,
+            )
+        else:
+            raise DeliveryFailed(f"Okänt sätt att skicka beställningar: {store.channel}.")

@@ -1,0 +1,136 @@
+"""Order-service fixtures: a seeded shop on SQLite and PostgreSQL, and a real webhook receiver."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant.db import make_engine, make_sessionmaker, session_scope
+from assistant.db.models import Client, DeliverySlot, Offer, Product, StaffUser, Store
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+SECRET_ENV = "HANDLA_TEST_STORE_SECRET"
+
+
+@dataclass
+class Shop:
+    store: int
+    other_store: int
+    client: int
+    other_client: int
+    staff: int
+    milk: int  # 2 för 25 kr
+    bread: int
+    apples: int  # sold by kg
+    inactive: int
+    foreign: int  # another store's product
+    slot: int  # capacity 2
+    last_place: int  # capacity 1
+    past: int
+    closed: int  # cut-off passed
+    now: datetime = NOW
+
+
+@pytest.fixture
+def sessions(migrated_url: str):
+    engine = make_engine(migrated_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def shop(sessions, monkeypatch) -> Shop:
+    monkeypatch.setenv(SECRET_ENV, "hemligt")
+    with session_scope(sessions) as s:
+        store = Store(
+            name="Willys Växjö",
+            order_channel="webhook",
+            order_target="http://127.0.0.1:9/unused",
+            secret_ref=SECRET_ENV,
+            picking_fee_ore=4900,
+            delivery_fee_ore=5900,
+            invoice_fee_ore=1900,
+            minimum_order_ore=5000,
+        )
+        other = Store(name="ICA Kvantum")
+        staff = StaffUser(username="anna", password_hash="x")
+        s.add_all([store, other, staff])
+        s.flush()
+
+        def product(name: str, price: int, **kw) -> Product:
+            p = Product(store_id=kw.pop("store_id", store.id), key=name, name=name,
+                        price_ore=price, **kw)  # fmt: skip
+            s.add(p)
+            return p
+
+        milk = product("Mellanmjölk", 1450, size_text="1,5 l", article_number="7310865004703")
+        milk.offers.append(Offer(kind="multibuy", quantity=2, price_ore=2500, label="2 för 25 kr"))
+        bread = product("Lantbröd", 3200)
+        apples = product("Äpple Royal Gala", 2995, sold_by="kg")
+        inactive = product("Utgången gröt", 2000, active=False)
+        foreign = product("Annan butiks bröd", 2500, store_id=other.id)
+        client = Client(display_name="Åsa Öberg", store_id=store.id, substitution="similar")
+        other_client = Client(display_name="Bertil Ek", store_id=store.id)
+        s.add_all([client, other_client])
+
+        def slot(hours: int, capacity: int, cutoff_hours: int = 12) -> DeliverySlot:
+            starts = NOW + timedelta(hours=hours)
+            sl = DeliverySlot(store_id=store.id, starts_at=starts, ends_at=starts + timedelta(hours=2),
+                              capacity=capacity, cutoff_at=starts - timedelta(hours=cutoff_hours))  # fmt: skip
+            s.add(sl)
+            return sl
+
+        slots = [slot(48, 2), slot(72, 1), slot(-3, 5), slot(6, 5)]
+        s.flush()
+        return Shop(store.id, other.id, client.id, other_client.id, staff.id, milk.id, bread.id,
+                    apples.id, inactive.id, foreign.id, *(sl.id for sl in slots))  # fmt: skip
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1 that answers 503 to the first `fail` posts."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.attempts = 0
+        self.fail = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.attempts += 1
+                if receiver.fail:
+                    receiver.fail -= 1
+                    self.send_response(503)
+                else:
+                    receiver.received.append((dict(self.headers), body))
+                    self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/orders"
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+
+
+@pytest.fixture
+def receiver():
+    rec = Receiver()
+    yield rec
+    rec.server.shutdown()
+    rec.server.server_close()
+
+
+@pytest.fixture
+def webhook_shop(shop: Shop, sessions, receiver: Receiver) -> Shop:
+    with session_scope(sessions) as s:
+        s.get(Store, shop.store).order_target = receiver.url
+    return shop
