@@ -54,6 +54,7 @@ def store_index(cache: dict[int, CatalogIndex], session: Session, store_id: int)
             select(Product)
             .where(Product.store_id == store_id, Product.active)
             .options(selectinload(Product.offers))
+            .order_by(Product.id)  # the same ranking of equal matches on every database
         )
         cache[store_id] = CatalogIndex([_record(row) for row in rows])
     return cache[store_id]

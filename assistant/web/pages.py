@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Order, StaffUser
-from assistant.orders.money import format_sek
+from assistant.db.models import StaffUser
 from assistant.web.cards import product_cards
+from assistant.web.client_page import render_client
 from assistant.web.deps import db_session
 from assistant.web.matching import MAX_ITEM_TEXT, match_item, store_index
 from assistant.web.security import (
@@ -73,7 +72,7 @@ def client_view(
     session: Session = Depends(db_session),
 ) -> Response:
     client = client_for(session, staff, client_id)
-    return render(request, "client.html", staff=staff, client=client)
+    return render_client(request, session, staff, client)
 
 
 MAX_CANDIDATES = 6
@@ -89,10 +88,10 @@ def find_item(
 ) -> Response:
     """Match a typed item ("två liter mellanmjölk") and show its candidates as picture cards."""
     client = client_for(session, staff, client_id)
-    context: dict[str, object] = {"staff": staff, "client": client, "typed": text}
+    context: dict[str, object] = {"typed": text}
     if client.store_id is None:
         context["error"] = "Kunden har ingen butik vald. Be en administratör välja butik."
-        return render(request, "client.html", status_code=409, **context)
+        return render_client(request, session, staff, client, 409, **context)
     state = request.app.state
     if not hasattr(state, "matcher_indexes"):
         state.matcher_indexes = {}
@@ -100,22 +99,6 @@ def find_item(
     item = match_item(store_index(cache, session, client.store_id), text)
     ids = [int(c.key) for c in item.candidates[:MAX_CANDIDATES]]
     context["item"] = item
-    context["cards"] = product_cards(session, ids if item.ambiguous else ids[:1])
-    return render(request, "client.html", **context)
-
-
-@router.get("/staff/attention")
-def orders_needing_attention(
-    request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
-) -> Response:
-    """Orders the store could not be given (hand-off failed after all retries)."""
-    client_ids = [client.id for client in visible_clients(session, staff)]
-    orders = session.scalars(
-        select(Order)
-        .where(Order.status == "needs_attention", Order.client_id.in_(client_ids))
-        .order_by(Order.confirmed_at)
-    ).all()
-    rows = [(order, format_sek(order.total_ore)) for order in orders]
-    return render(request, "attention.html", staff=staff, rows=rows)
+    chosen = ids if item.ambiguous else ids[:1]
+    context["cards"] = product_cards(session, chosen, item.quantity, item.unit)
+    return render_client(request, session, staff, client, **context)

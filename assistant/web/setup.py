@@ -5,6 +5,11 @@ from __future__ import annotations
 import sys
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select
@@ -13,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from assistant.cli_staff import FIRST_RUN_HINT
 from assistant.db import session_scope
 from assistant.db.models import StaffUser
-from assistant.web import admin, pages
+from assistant.web import admin, admin_slots, pages, shopping, staff
 from assistant.web.security import LoginRequired
 from assistant.web.templating import STATIC_DIR, render
 
@@ -40,16 +45,25 @@ def install_web(app: FastAPI) -> None:
     )
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
+    app.include_router(shopping.router)
+    app.include_router(shopping.receipts)
+    app.include_router(staff.router)
     app.include_router(admin.router)
+    app.include_router(admin_slots.router)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _exc: LoginRequired) -> Response:
         return RedirectResponse("/login", status_code=303)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        message = "Uppgifterna i formuläret är felaktiga. Kontrollera och försök igen."
+        return render(request, "error.html", status_code=422, message=message)
+
     @app.exception_handler(HTTPException)
     async def error_page(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/"):
-            from fastapi.exception_handlers import http_exception_handler
-
             return await http_exception_handler(request, exc)
         return render(request, "error.html", status_code=exc.status_code, message=exc.detail)

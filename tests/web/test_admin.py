@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,3 +60,26 @@ def test_attention_page_lists_nothing_for_a_fresh_database(web: WebWorld) -> Non
     page = web.client.get("/staff/attention")
     assert page.status_code == 200
     assert "Inga beställningar behöver åtgärd" in page.text
+
+
+def _slot(web: WebWorld, **fields: str):
+    token = web.csrf("/staff/clients")
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    data = {"day": tomorrow, "start": "10:00", "end": "12:00", "capacity": "8",
+            "cutoff_hours": "12", "csrf_token": token, **fields}  # fmt: skip
+    return web.client.post("/admin/stores/1/slots", data=data, follow_redirects=False)
+
+
+def test_admin_adds_a_slot_and_bad_slots_are_refused(web: WebWorld) -> None:
+    web.login("chef")
+    assert _slot(web).status_code == 303
+    page = web.client.get("/admin/stores/1/slots")
+    assert " 10–12" in page.text and "<td>8</td>" in page.text
+    past = (date.today() - timedelta(days=1)).isoformat()
+    assert _slot(web, day=past).status_code == 422
+    assert _slot(web, start="12:00", end="10:00").status_code == 422
+    assert _slot(web, capacity="-1").status_code == 422
+    assert _slot(web, capacity="100000").status_code == 422
+    assert web.client.get("/admin/stores/1/slots").text.count(" 10–12") == 1
+    web.login("anna")
+    assert _slot(web).status_code == 403

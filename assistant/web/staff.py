@@ -1,0 +1,143 @@
+"""Staff pages: the queue of items waiting for staff, orders needing attention (with retry),
+and the monthly statement per client (page and PDF)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.models import Order, OrderLine, StaffUser
+from assistant.orders.errors import ServiceError
+from assistant.orders.money import format_sek
+from assistant.orders.outbox import retry_order
+from assistant.orders.slots import LOCAL_TZ
+from assistant.orders.statement import monthly_statement, monthly_statement_pdf
+from assistant.web.deps import db_session
+from assistant.web.security import client_for, current_staff, require_csrf, visible_clients
+from assistant.web.templating import render
+
+router = APIRouter()
+MONTH_PATTERN = r"^\d{4}-\d{2}$"
+
+
+@router.get("/staff/queue")
+def waiting_for_staff(
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Basket lines (from chat or voice) where the assistant could not pick the product."""
+    client_ids = [client.id for client in visible_clients(session, staff)]
+    lines = session.scalars(
+        select(OrderLine)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(
+            OrderLine.status == "needs_staff",
+            Order.status == "basket",
+            Order.client_id.in_(client_ids),
+        )
+        .order_by(Order.client_id, OrderLine.id)
+    ).all()
+    return render(request, "queue.html", staff=staff, lines=lines)
+
+
+def _attention_page(
+    request: Request, session: Session, staff: StaffUser, status_code: int = 200, **extra: object
+) -> Response:
+    client_ids = [client.id for client in visible_clients(session, staff)]
+    orders = session.scalars(
+        select(Order)
+        .where(Order.status == "needs_attention", Order.client_id.in_(client_ids))
+        .order_by(Order.confirmed_at)
+    ).all()
+    rows = [(order, format_sek(order.total_ore), _last_error(order)) for order in orders]
+    return render(request, "attention.html", status_code=status_code, staff=staff, rows=rows,
+                  **extra)  # fmt: skip
+
+
+def _last_error(order: Order) -> str:
+    for event in reversed(order.events):
+        if event.action in ("needs_attention", "delivery_failed"):
+            return str((event.detail or {}).get("error", ""))
+    return ""
+
+
+@router.get("/staff/attention")
+def orders_needing_attention(
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Orders the store could not be given (hand-off failed after all retries)."""
+    return _attention_page(request, session, staff)
+
+
+@router.post("/staff/attention/{order_id}/retry", dependencies=[Depends(require_csrf)])
+def retry(
+    order_id: int,
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    order = session.get(Order, order_id)
+    if order is None:
+        raise HTTPException(status_code=404, detail="Beställningen finns inte.")
+    client_for(session, staff, order.client_id)  # 404 for another staff member's client
+    try:
+        retry_order(session, order.id, actor=staff.id)
+    except ServiceError as refusal:
+        session.rollback()
+        return _attention_page(request, session, staff, 422, error=refusal.message)
+    session.commit()
+    worker = getattr(request.app.state, "outbox_worker", None)
+    if worker is not None:
+        worker.wake()
+    return RedirectResponse("/staff/attention", status_code=303)
+
+
+def _month(month: str | None) -> tuple[int, int]:
+    if not month:
+        today = datetime.now(LOCAL_TZ)
+        return today.year, today.month
+    year, number = month.split("-")
+    return int(year), int(number)
+
+
+@router.get("/clients/{client_id}/statement")
+def statement(
+    client_id: int,
+    request: Request,
+    month: str | None = Query(None, pattern=MONTH_PATTERN),
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    client = client_for(session, staff, client_id)
+    year, number = _month(month)
+    try:
+        data = monthly_statement(session, client.id, year, number)
+    except ServiceError as refusal:
+        raise HTTPException(status_code=422, detail=refusal.message) from None
+    return render(request, "statement.html", staff=staff, client=client, statement=data,
+                  month=f"{year:04d}-{number:02d}", sek=format_sek)  # fmt: skip
+
+
+@router.get("/clients/{client_id}/statement.pdf")
+def statement_pdf(
+    client_id: int,
+    month: str | None = Query(None, pattern=MONTH_PATTERN),
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    client = client_for(session, staff, client_id)
+    year, number = _month(month)
+    try:
+        pdf = monthly_statement_pdf(session, client.id, year, number)
+    except ServiceError as refusal:
+        raise HTTPException(status_code=422, detail=refusal.message) from None
+    name = f"handla-{year:04d}-{number:02d}-kund-{client.id}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
