@@ -1,0 +1,215 @@
+"""The voice WebSocket: microphone PCM in, live text out, the spoken reply streamed back.
+
+Protocol (JSON text messages, binary audio):
+  client → {"type": "start", "sample_rate": 16000, "channels": 1, "length_scale": 1.2,
+            "confirm": false}
+           binary frames of 16 kHz mono signed 16-bit little-endian PCM (a leading WAV header
+           is accepted and checked)
+           {"type": "stop"}                 push-to-talk released: finish the utterance
+           {"type": "text", "text": "..."}  text corrected/confirmed by staff: reply to it
+  server → {"type": "ready", "mode": "grammar"|"free"}
+           {"type": "partial", "text"}, {"type": "final", "text"},
+           {"type": "reply", "text"}, one binary WAV per sentence, {"type": "audio_end"}
+           {"type": "error", "message": Swedish text}
+With "confirm": true the final text waits for a "text" message (staff correct it first).
+Audio lives only in memory; nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from assistant.voice.engines import VoiceEngines
+from assistant.voice.stt import AudioFormatError, Recognizer, SttEvent
+from assistant.voice.tts import DEFAULT_LENGTH_SCALE, clamp_length_scale
+from assistant.voice.wav_header import check_format, is_wav, split_wav
+
+log = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 256 * 1024  # 8 s of audio in one frame is already far more than a worklet sends
+MAX_UTTERANCE_BYTES = 60 * 16_000 * 2  # one minute of speech per utterance
+_DONE = object()
+
+
+class _ClientError(Exception):
+    """A problem the client caused; its message (Swedish) is sent back and the socket stays."""
+
+
+class _Session:
+    """One connection's state: the recogniser of the current utterance and client settings."""
+
+    def __init__(self, engines: VoiceEngines) -> None:
+        self.engines = engines
+        self.recognizer: Recognizer | None = None
+        self.fresh = True  # the next binary frame is the first of an utterance
+        self.received = 0
+        self.length_scale = DEFAULT_LENGTH_SCALE
+        self.confirm = False
+        self.last_partial = ""
+
+
+def voice_router(
+    reply: Callable[[str], str],
+    engines: Callable[[], VoiceEngines],
+    authorize: Callable[[WebSocket], bool] | None = None,
+) -> APIRouter:
+    """`reply(text) -> str` is the dialogue; `engines()` loads the models (called once, lazily).
+
+    `authorize(websocket)` may refuse a connection (e.g. no staff logged in).
+    """
+    router = APIRouter()
+    loaded: list[VoiceEngines] = []
+    lock = threading.Lock()
+
+    def get_engines() -> VoiceEngines:
+        with lock:
+            if not loaded:
+                loaded.append(engines())
+            return loaded[0]
+
+    @router.get("/voice/status")
+    async def status() -> dict:
+        return (await run_in_threadpool(get_engines)).status()
+
+    @router.websocket("/voice/ws")
+    async def voice_socket(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            if authorize is not None and not authorize(websocket):
+                await _error(websocket, "Logga in för att använda rösten.")
+                await websocket.close(code=1008)
+                return
+            current = await run_in_threadpool(get_engines)
+            if not current.available:
+                await _error(websocket, current.reason)
+                await websocket.close(code=1000)
+                return
+            await websocket.send_json({"type": "ready", "mode": current.mode})
+            await _serve(websocket, _Session(current), reply)
+        except WebSocketDisconnect:
+            pass  # the client went away, possibly mid-utterance: nothing to clean up but memory
+        except RuntimeError as error:  # sending on a socket that closed meanwhile
+            log.debug("voice socket closed while sending: %s", error)
+
+    return router
+
+
+async def _serve(websocket: WebSocket, session: _Session, reply: Callable[[str], str]) -> None:
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        try:
+            if message.get("bytes") is not None:
+                await _on_audio(websocket, session, message["bytes"], reply)
+            else:
+                await _on_control(websocket, session, message.get("text") or "", reply)
+        except (_ClientError, AudioFormatError) as error:
+            session.recognizer = None
+            await _error(websocket, str(error))
+
+
+async def _on_control(
+    websocket: WebSocket, session: _Session, raw: str, reply: Callable[[str], str]
+) -> None:
+    try:
+        message = json.loads(raw)
+    except ValueError:
+        raise _ClientError("Meddelandet gick inte att läsa (ogiltig JSON).") from None
+    kind = message.get("type") if isinstance(message, dict) else None
+    if kind == "start":
+        await run_in_threadpool(_start, session, message)
+    elif kind == "stop":
+        if session.recognizer is None:
+            raise _ClientError("Ingen inspelning pågår.")
+        event = await run_in_threadpool(session.recognizer.finish)
+        session.recognizer = None
+        await _final(websocket, session, event, reply)
+    elif kind == "text":
+        text = message.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise _ClientError("Texten är tom.")
+        await _answer(websocket, session, text.strip(), reply)
+    else:
+        raise _ClientError("Okänt meddelande.")
+
+
+def _start(session: _Session, message: dict) -> None:
+    try:
+        rate = int(message.get("sample_rate", 16_000))
+        channels = int(message.get("channels", 1))
+        scale = float(message.get("length_scale", session.length_scale))
+    except (TypeError, ValueError):
+        raise _ClientError("Startmeddelandet har ogiltiga värden.") from None
+    session.recognizer = Recognizer(
+        session.engines.speech, rate, channels, words=session.engines.grammar
+    )
+    session.length_scale = clamp_length_scale(scale)
+    session.confirm = bool(message.get("confirm", False))
+    session.fresh, session.received, session.last_partial = True, 0, ""
+
+
+async def _on_audio(
+    websocket: WebSocket, session: _Session, data: bytes, reply: Callable[[str], str]
+) -> None:
+    if session.recognizer is None:
+        raise _ClientError("Skicka ett startmeddelande innan ljudet.")
+    if len(data) > MAX_FRAME_BYTES:
+        raise _ClientError("Ljudpaketet är för stort.")
+    if session.fresh and is_wav(data):
+        fmt, data = split_wav(data)
+        check_format(fmt)
+    session.fresh = False
+    session.received += len(data)
+    if session.received > MAX_UTTERANCE_BYTES:
+        raise _ClientError("Inspelningen är för lång (högst en minut). Försök igen.")
+    event = await run_in_threadpool(session.recognizer.feed, data)
+    if event.kind == "partial":
+        if event.text != session.last_partial:
+            session.last_partial = event.text
+            await websocket.send_json({"type": "partial", "text": event.text})
+    elif event.text:  # end of speech with words: this utterance is done, keep listening
+        session.last_partial = ""
+        await _final(websocket, session, event, reply)
+
+
+async def _final(
+    websocket: WebSocket, session: _Session, event: SttEvent, reply: Callable[[str], str]
+) -> None:
+    await websocket.send_json({"type": "final", "text": event.text})
+    if event.text and not session.confirm:
+        await _answer(websocket, session, event.text, reply)
+
+
+async def _answer(
+    websocket: WebSocket, session: _Session, text: str, reply: Callable[[str], str]
+) -> None:
+    """Reply text first (shown at once), then one WAV per sentence as soon as each is ready."""
+    try:
+        answer = await run_in_threadpool(reply, text)
+    except Exception:
+        log.exception("voice reply failed")
+        raise _ClientError("Assistenten kunde inte svara just nu. Försök igen.") from None
+    await websocket.send_json({"type": "reply", "text": answer})
+    synthesizer = session.engines.synthesizer
+    chunks = synthesizer.stream_wav(answer, session.length_scale)
+    while True:
+        try:
+            chunk = await run_in_threadpool(next, chunks, _DONE)
+        except Exception:
+            log.exception("voice synthesis failed")
+            raise _ClientError("Svaret kunde inte läsas upp. Det står i texten.") from None
+        if chunk is _DONE:
+            break
+        await websocket.send_bytes(chunk)
+    await websocket.send_json({"type": "audio_end"})
+
+
+async def _error(websocket: WebSocket, message: str) -> None:
+    await websocket.send_json({"type": "error", "message": message})

@@ -1,0 +1,66 @@
+"""Piper speech synthesis, streamed sentence by sentence as small WAV files.
+
+Each sentence becomes its own complete WAV so the browser can decode and play the first
+sentence while the rest is still being synthesised.
+"""
+
+from __future__ import annotations
+
+import io
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+from piper import PiperVoice
+from piper.config import SynthesisConfig
+
+from assistant.voice.speech_text import speakable
+
+# Speaking rate as Piper's length_scale: > 1 is slower (many elderly listeners prefer ~1.2).
+MIN_LENGTH_SCALE = 0.5
+MAX_LENGTH_SCALE = 2.0
+DEFAULT_LENGTH_SCALE = 1.0
+
+
+def clamp_length_scale(value: float) -> float:
+    return min(MAX_LENGTH_SCALE, max(MIN_LENGTH_SCALE, float(value)))
+
+
+def wav_bytes(pcm: bytes, sample_rate: int) -> bytes:
+    """Wrap 16-bit mono PCM in a WAV header (in memory)."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm)
+    return out.getvalue()
+
+
+class Synthesizer:
+    """One loaded Piper voice; `stream` is safe to call from worker threads one at a time."""
+
+    def __init__(self, voice: PiperVoice) -> None:
+        self._voice = voice
+
+    @classmethod
+    def load(cls, model_path: Path, config_path: Path | None = None) -> Synthesizer:
+        """Same call for the test voice and the Swedish voices (config defaults to .onnx.json)."""
+        return cls(PiperVoice.load(model_path, config_path=config_path))
+
+    @property
+    def sample_rate(self) -> int:
+        return self._voice.config.sample_rate
+
+    def stream_pcm(self, text: str, length_scale: float = DEFAULT_LENGTH_SCALE) -> Iterator[bytes]:
+        """16-bit mono PCM per sentence, first sentence first (lazy: synthesised on demand)."""
+        config = SynthesisConfig(length_scale=clamp_length_scale(length_scale))
+        for chunk in self._voice.synthesize(speakable(text), config):
+            pcm = chunk.audio_int16_bytes
+            if pcm:
+                yield pcm
+
+    def stream_wav(self, text: str, length_scale: float = DEFAULT_LENGTH_SCALE) -> Iterator[bytes]:
+        """One complete WAV per sentence."""
+        for pcm in self.stream_pcm(text, length_scale):
+            yield wav_bytes(pcm, self.sample_rate)
