@@ -1,0 +1,226 @@
+"""Admin pages for people: clients (store, substitution, speech rate, their staff; deletion of all
+their data) and staff accounts (create, role, deactivate). Every form is validated in full before
+anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from assistant.cli_staff import MIN_PASSWORD_LENGTH
+from assistant.db.models import Client, Order, StaffUser, Store
+from assistant.orders.basket import SUBSTITUTION_LABELS
+from assistant.web.deps import db_session
+from assistant.web.security import hash_password, require_admin, require_csrf
+from assistant.web.templating import render
+
+router = APIRouter(prefix="/admin")
+
+SPEECH_RATES = {"0.8": "Långsamt", "0.9": "Lite långsamt", "1.0": "Normalt"}
+ROLE_LABELS = {"staff": "Personal", "admin": "Administratör"}
+# the store has not yet been given these orders: deleting the client would lose them
+UNFINISHED = ("confirmed", "needs_attention")
+
+
+@dataclass
+class ClientForm:
+    display_name: str
+    store_id: int | None
+    substitution: str
+    speech_rate: float
+    staff_ids: list[int]
+
+
+def _client_form(form: FormData, session: Session) -> ClientForm:
+    """The submitted client fields, or ValueError with a Swedish message."""
+    name = " ".join(str(form.get("display_name", "")).split())
+    if not 1 <= len(name) <= 100:
+        raise ValueError("Skriv kundens namn (högst 100 tecken), till exempel Greta A.")
+    store_text = str(form.get("store_id", ""))
+    store_id = int(store_text) if store_text.isdigit() else None
+    if store_id is None or session.get(Store, store_id) is None:
+        raise ValueError("Välj en butik.")
+    substitution = str(form.get("substitution", "ask"))
+    if substitution not in SUBSTITUTION_LABELS:
+        raise ValueError("Välj vad butiken ska göra när en vara är slut.")
+    rate = str(form.get("speech_rate", "1.0"))
+    if rate not in SPEECH_RATES:
+        raise ValueError("Välj en taltakt.")
+    staff_ids = [int(v) for v in form.getlist("staff_id") if str(v).isdigit()]
+    known = set(session.scalars(select(StaffUser.id).where(StaffUser.id.in_(staff_ids))))
+    if len(known) != len(set(staff_ids)):
+        raise ValueError("Personalen finns inte.")
+    return ClientForm(name, store_id, substitution, float(rate), sorted(known))
+
+
+def _clients_page(
+    request: Request, session: Session, staff: StaffUser, status_code: int = 200, **extra: object
+) -> Response:
+    return render(
+        request,
+        "admin_clients.html",
+        status_code=status_code,
+        staff=staff,
+        clients=list(session.scalars(select(Client).order_by(Client.display_name))),
+        stores=list(session.scalars(select(Store).order_by(Store.name))),
+        staff_members=list(session.scalars(select(StaffUser).order_by(StaffUser.username))),
+        substitutions=SUBSTITUTION_LABELS,
+        speech_rates=SPEECH_RATES,
+        **extra,
+    )
+
+
+@router.get("/clients")
+def clients(
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _clients_page(request, session, staff)
+
+
+@router.post("/clients", dependencies=[Depends(require_csrf)])
+async def add_client(
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    try:
+        fields = _client_form(await request.form(), session)
+    except ValueError as error:
+        return _clients_page(request, session, staff, 422, error=str(error))
+    members = list(session.scalars(select(StaffUser).where(StaffUser.id.in_(fields.staff_ids))))
+    session.add(
+        Client(
+            display_name=fields.display_name,
+            store_id=fields.store_id,
+            substitution=fields.substitution,
+            speech_rate=fields.speech_rate,
+            staff=members,
+        )
+    )
+    return RedirectResponse("/admin/clients", status_code=303)
+
+
+def _client(session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise HTTPException(status_code=404, detail="Kunden finns inte.")
+    return client
+
+
+@router.post("/clients/{client_id}", dependencies=[Depends(require_csrf)])
+async def update_client(
+    client_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    client = _client(session, client_id)
+    try:
+        fields = _client_form(await request.form(), session)
+    except ValueError as error:
+        return _clients_page(request, session, staff, 422, error=str(error))
+    client.display_name = fields.display_name
+    client.store_id = fields.store_id
+    client.substitution = fields.substitution
+    client.speech_rate = fields.speech_rate
+    client.staff = list(
+        session.scalars(select(StaffUser).where(StaffUser.id.in_(fields.staff_ids)))
+    )
+    return RedirectResponse("/admin/clients", status_code=303)
+
+
+@router.post("/clients/{client_id}/delete", dependencies=[Depends(require_csrf)])
+async def delete_client(
+    client_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Deletes the client with baskets, orders, history and preferences (the right to erasure)."""
+    client = _client(session, client_id)
+    form = await request.form()
+    if form.get("confirm_name", "") != client.display_name:
+        message = f"Skriv kundens namn ({client.display_name}) för att bekräfta borttagningen."
+        return _clients_page(request, session, staff, 422, error=message)
+    pending = session.scalar(
+        select(Order.id).where(Order.client_id == client.id, Order.status.in_(UNFINISHED))
+    )
+    if pending is not None:
+        message = (
+            f"{client.display_name} har en beställning som butiken ännu inte har fått "
+            f"(order {pending}). Vänta tills den är levererad till butiken eller avbruten."
+        )
+        return _clients_page(request, session, staff, 422, error=message)
+    session.delete(client)
+    return RedirectResponse("/admin/clients", status_code=303)
+
+
+def _staff_page(
+    request: Request, session: Session, staff: StaffUser, status_code: int = 200, **extra: object
+) -> Response:
+    members = list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
+    return render(request, "admin_staff.html", status_code=status_code, staff=staff,
+                  members=members, roles=ROLE_LABELS, min_length=MIN_PASSWORD_LENGTH,
+                  **extra)  # fmt: skip
+
+
+@router.get("/staff")
+def staff_accounts(
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _staff_page(request, session, staff)
+
+
+@router.post("/staff", dependencies=[Depends(require_csrf)])
+async def add_staff_account(
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    form = await request.form()
+    username = str(form.get("username", "")).strip()
+    password = str(form.get("password", ""))
+    role = str(form.get("role", "staff"))
+    error = None
+    if not 1 <= len(username) <= 100 or any(ch.isspace() for ch in username):
+        error = "Användarnamnet måste vara 1–100 tecken utan mellanslag."
+    elif session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
+        error = f"Användaren {username} finns redan."
+    elif len(password) < MIN_PASSWORD_LENGTH:
+        error = f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken."
+    elif password != form.get("password_again"):
+        error = "Lösenorden är inte lika."
+    elif role not in ROLE_LABELS:
+        error = "Välj en roll."
+    if error:
+        return _staff_page(request, session, staff, 422, error=error)
+    session.add(StaffUser(username=username, password_hash=hash_password(password), role=role))
+    return RedirectResponse("/admin/staff", status_code=303)
+
+
+@router.post("/staff/{member_id}/active", dependencies=[Depends(require_csrf)])
+async def set_active(
+    member_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Deactivate or reactivate an account; an admin cannot lock themselves out."""
+    member = session.get(StaffUser, member_id)
+    if member is None:
+        raise HTTPException(status_code=404, detail="Kontot finns inte.")
+    active = (await request.form()).get("active") == "1"
+    if member.id == staff.id and not active:
+        return _staff_page(request, session, staff, 422,
+                           error="Du kan inte stänga av ditt eget konto.")  # fmt: skip
+    member.active = active
+    return RedirectResponse("/admin/staff", status_code=303)
