@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "assistant.cli_serve",
     "assistant.cli_staff",
     "assistant.cli_catalog",
+    "assistant.cli_nlu",
 ]
 
 

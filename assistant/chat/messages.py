@@ -18,6 +18,9 @@ NOT_UNDERSTOOD_REPLY = (
 STARTING_REPLY = (
     "Assistenten startar, vänta en liten stund. Du kan välja varor med bilderna under tiden."
 )
+NO_ANSWER_REPLY = (
+    "Det gick inte att göra det just nu. Inget har ändrats i varukorgen. Försök igen om en stund."
+)
 UNAVAILABLE_REPLY = (
     "Assistenten svarar inte just nu. Inget har ändrats i varukorgen. "
     "Du kan fortsätta med bilderna."

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import httpx
 
-from assistant.chat.messages import STARTING_REPLY, UNAVAILABLE_REPLY
+from assistant.chat.messages import NO_ANSWER_REPLY, STARTING_REPLY, UNAVAILABLE_REPLY
 
 log = logging.getLogger(__name__)
 RasaStatus = Literal["ready", "starting", "unavailable"]
@@ -62,9 +62,11 @@ class RasaClient:
             status = await self.status()
             reply = STARTING_REPLY if status == "starting" else UNAVAILABLE_REPLY
             return ChatResult(status, [ChatReply(text=reply)])
-        return ChatResult(
-            "ready", [_reply(message) for message in messages if isinstance(message, dict)]
-        )
+        replies = [_reply(message) for message in messages if isinstance(message, dict)]
+        if not any(reply.text or reply.custom for reply in replies):
+            # Rasa answers nothing when a custom action failed (e.g. the action server is down)
+            return ChatResult("ready", [ChatReply(text=NO_ANSWER_REPLY)])
+        return ChatResult("ready", replies)
 
 
 def _reply(message: dict[str, Any]) -> ChatReply:

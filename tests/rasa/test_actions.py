@@ -1,0 +1,120 @@
+"""The custom actions in process, without the Rasa server: the demo catalog for a sender that
+is no client, and a client's real basket in the order service (SQLite) from items to order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import actions as act
+from actions import catalog
+from actions.catalog import CardInfo
+from actions.choosing import choose
+from assistant.db import session_scope
+from assistant.db.models import Order
+
+
+def _tracker(sender: str, text: str, entities: list[dict[str, Any]] = (), pending=None) -> Tracker:
+    message = {"text": text, "intent": {"name": "x"}, "entities": list(entities)}
+    return Tracker(sender, {"pending": pending}, message, [], False, None, {}, "action_listen")
+
+
+def _run(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def _pending(events: list[dict[str, Any]]) -> Any:
+    return next((e["value"] for e in events if e.get("name") == "pending"), None)
+
+
+CARDS = [
+    CardInfo("1", "Mellanmjölk 1,5%", "Arla", "1 l", 17.9, ""),
+    CardInfo("2", "Mellanmjölk 1,5%", "Garant", "1 l", 13.5, ""),
+    CardInfo("3", "Grovt bröd", "Pågen", "750 g", 32.0, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "index"),
+    [
+        ("den första", ["första"], 0),
+        ("nummer två", ["två"], 1),
+        ("den sista", ["sista"], 2),
+        ("Garant tack", ["Garant"], 1),
+        ("det grova", ["grova"], 2),
+        ("den billigaste", ["billigaste"], 1),
+        ("den lila", [], None),
+    ],
+)
+def test_choose_understands_ordinals_brands_and_words(text, entities, index) -> None:
+    assert choose(text, entities, CARDS) == index
+
+
+def test_demo_conversation_shows_cards_and_asks_before_ordering() -> None:
+    sender = "demo-test"
+    messages, events = _run(
+        act.ActionAddItems(), _tracker(sender, "två liter mellanmjölk och en limpa")
+    )
+    question = messages[-1]
+    assert question["text"].startswith("Jag hittade") and "Vilken vill du ha?" in question["text"]
+    cards = question["custom"]["cards"]
+    assert 2 <= len(cards) <= 4 and {"product_key", "name", "brand", "price"} <= set(cards[0])
+    assert question["custom"]["item"]["quantity"] == "2"
+    pending = _pending(events)
+    assert len(pending) == 2
+
+    messages, events = _run(act.ActionChoose(), _tracker(sender, "den första", pending=pending))
+    assert messages[0]["text"].startswith("Jag har lagt i 2 ")
+    pending = _pending(events)
+    messages, events = _run(act.ActionChoose(), _tracker(sender, "nummer två", pending=pending))
+    assert _pending(events) is None and messages[-1]["text"] == "Något mer?"
+
+    messages, _ = _run(act.ActionReadBasket(), _tracker(sender, "vad kostar det"))
+    assert "Mellanmjölk" in messages[0]["text"]
+    messages, _ = _run(act.ActionAskConfirm(), _tracker(sender, "beställ"))
+    assert "Svara ja eller nej" in messages[0]["text"]
+    messages, _ = _run(act.ActionPlaceOrder(), _tracker(sender, "ja"))
+    assert "klar" in messages[0]["text"]
+
+
+def test_unknown_words_get_a_polite_answer() -> None:
+    messages, events = _run(act.ActionAddItems(), _tracker("demo-x", "blorfnik"))
+    assert messages and "hittade inget" in messages[0]["text"]
+    assert _pending(events) is None
+
+
+def test_client_conversation_reaches_the_order_service(shop: int) -> None:
+    sender = f"client-{shop}"
+    messages, events = _run(act.ActionAddItems(), _tracker(sender, "två mellanmjölk och lantbröd"))
+    assert "Jag har lagt i 1 Lantbröd" in messages[0]["text"]
+    assert {c["brand"] for c in messages[-1]["custom"]["cards"]} == {"Arla", "Garant"}
+    pending = _pending(events)
+    entities = [{"entity": "brand", "value": "Garant"}]
+    messages, _ = _run(act.ActionChoose(), _tracker(sender, "Garant", entities, pending))
+    assert "Mellanmjölk" in messages[0]["text"]
+
+    entities = [{"entity": "product", "value": "brödet"}]
+    messages, _ = _run(act.ActionRemoveItem(), _tracker(sender, "ta bort brödet", entities))
+    assert messages[0]["text"] == "Jag har tagit bort Lantbröd 1 l."
+    messages, _ = _run(act.ActionReadBasket(), _tracker(sender, "vad kostar det"))
+    assert "2 Mellanmjölk 1,5% 1 l" in messages[0]["text"] and "27,00" in messages[0]["text"]
+
+    messages, _ = _run(act.ActionChooseDelivery(), _tracker(sender, "så snart som möjligt"))
+    assert messages[0]["text"].startswith("Jag har bokat leverans ")
+    _run(act.ActionAskConfirm(), _tracker(sender, "beställ"))
+    messages, _ = _run(act.ActionPlaceOrder(), _tracker(sender, "ja"))
+    assert messages[0]["text"].startswith("Beställningen är skickad.")
+    with session_scope(catalog.sessions()) as session:
+        order = session.query(Order).filter_by(client_id=shop, status="confirmed").one()
+        assert [(ln.product.brand, ln.quantity) for ln in order.lines] == [("Garant", 2)]
+
+
+def test_a_refusal_changes_nothing(shop: int) -> None:
+    sender = f"client-{shop}"
+    messages, _ = _run(act.ActionPlaceOrder(), _tracker(sender, "ja"))
+    assert messages[0]["text"] == "Korgen är tom. Inget har ändrats."
