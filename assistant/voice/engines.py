@@ -46,17 +46,17 @@ def load_engines(vosk_dir: Path, voice_onnx: Path, words: Iterable[str] = ()) ->
     """Load both models; a missing or broken model turns voice off with the reason."""
     missing = []
     if not (vosk_dir / "am").is_dir():
-        missing.append(f"taligenkänningsmodellen ({vosk_dir})")
+        missing.append("taligenkänningen")
     if not voice_onnx.is_file() or not Path(f"{voice_onnx}.json").is_file():
-        missing.append(f"talsyntesrösten ({voice_onnx})")
-    if missing:
+        missing.append("rösten som läser upp")
+    if missing:  # shown on the tablet: short, no paths (`handla models status` has the details)
         return VoiceEngines(
             None,
             None,
             reason="Röststyrningen är avstängd: "
             + " och ".join(missing)
-            + " saknas. Kör `handla models download` eller se README om datorer utan internet. "
-            "Chatten och bilderna fungerar som vanligt.",
+            + " är inte installerad. Chatten och bilderna fungerar som vanligt. "
+            "(Personal: kör `handla models download`, se README.)",
         )
     try:
         speech = load_model(vosk_dir)

