@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "assistant.cli_staff",
     "assistant.cli_catalog",
     "assistant.cli_nlu",
+    "assistant.cli_models",
 ]
 
 

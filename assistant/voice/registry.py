@@ -60,6 +60,24 @@ MODELS: tuple[ModelSpec, ...] = (
 )
 
 
+def _optional_voice(name: str) -> ModelSpec:
+    """A further Swedish Piper voice; not pinned (no published checksum was at hand): the
+    download prints the md5 it got so it can be compared with voices.json by hand."""
+    base = f"{_PIPER_BASE}/{name}/medium/sv_SE-{name}-medium"
+    return ModelSpec(
+        f"sv_SE-{name}-medium",
+        "piper",
+        (
+            ModelFile(f"{base}.onnx", f"sv_SE-{name}-medium.onnx", None, None),
+            ModelFile(f"{base}.onnx.json", f"sv_SE-{name}-medium.onnx.json", None, None),
+        ),
+        optional=True,
+    )
+
+
+OPTIONAL_VOICES: tuple[ModelSpec, ...] = (_optional_voice("lisa"), _optional_voice("alma"))
+
+
 def is_present(spec: ModelSpec, models_dir: Path) -> bool:
     """A Vosk model is a folder named by its key; a Piper voice is its onnx + json pair."""
     if spec.kind == "vosk":
