@@ -64,7 +64,7 @@ def _demo() -> tuple[CatalogIndex, dict[str, Product]]:
     return CatalogIndex(products), {p.key: p for p in products}
 
 
-_store_indexes: dict[int, CatalogIndex] = {}
+_store_indexes: dict[int, tuple[tuple, CatalogIndex]] = {}
 
 
 def demo_index() -> CatalogIndex:

@@ -22,6 +22,11 @@ class Settings:
     rasa_url: str
     rasa_token: str
     action_server_url: str
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_sender: str = "handla@localhost"
+    https_only: bool = False
+    """Behind TLS (a reverse proxy): the session cookie is then sent over HTTPS only."""
 
     @property
     def image_cache_dir(self) -> Path:
@@ -57,4 +62,8 @@ def load_settings() -> Settings:
         rasa_url=env.get("HANDLA_RASA_URL", "http://127.0.0.1:5005"),
         rasa_token=env.get("HANDLA_RASA_TOKEN", ""),
         action_server_url=env.get("HANDLA_ACTION_SERVER_URL", "http://127.0.0.1:5055"),
+        smtp_host=env.get("HANDLA_SMTP_HOST", "127.0.0.1"),
+        smtp_port=int(env.get("HANDLA_SMTP_PORT", "25")),
+        smtp_sender=env.get("HANDLA_SMTP_SENDER", "handla@localhost"),
+        https_only=env.get("HANDLA_HTTPS_ONLY", "").lower() in ("1", "true", "ja", "yes"),
     )

@@ -1,18 +1,17 @@
 """Pick the store's adapter: one function that hands a sheet to a store by its order channel.
 
-SMTP settings come from HANDLA_SMTP_HOST / HANDLA_SMTP_PORT / HANDLA_SMTP_SENDER (defaults:
-127.0.0.1, 25, handla@localhost). The webhook secret is the environment variable the store's
-`secret_ref` names.
+SMTP settings come from the settings (HANDLA_SMTP_HOST / _PORT / _SENDER). The webhook secret is
+the environment variable the store's `secret_ref` names.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from assistant.adapters.email import deliver_email
 from assistant.adapters.sheet import DeliveryFailed, OrderSheet
 from assistant.adapters.webhook import deliver_webhook
+from assistant.config import Settings, load_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +31,9 @@ class Channels:
     timeout: float = 10
 
     @classmethod
-    def from_env(cls) -> Channels:
-        env = os.environ
-        return cls(
-            smtp_host=env.get("HANDLA_SMTP_HOST", "127.0.0.1"),
-            smtp_port=int(env.get("HANDLA_SMTP_PORT", "25")),
-            smtp_sender=env.get("HANDLA_SMTP_SENDER", "handla@localhost"),
-        )
+    def from_settings(cls, settings: Settings | None = None) -> Channels:
+        settings = settings or load_settings()
+        return cls(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
 
     def deliver(self, store: StoreTarget, sheet: OrderSheet, key: str) -> None:
         """Hand the sheet over; raises DeliveryFailed when the store did not take it."""

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -229,6 +230,14 @@ class Order(Base):
             name="totals_non_negative",
         ),
         Index("ix_order_client_status", "client_id", "status"),
+        # one open basket per client, whatever two tabs or processes do at the same moment
+        Index(
+            "uq_order_one_basket_per_client",
+            "client_id",
+            unique=True,
+            sqlite_where=text("status = 'basket'"),
+            postgresql_where=text("status = 'basket'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -112,7 +112,7 @@ def deliver_pending(
 ) -> int:
     """One worker step: try every due row (up to `limit`); returns how many were delivered."""
     now = as_utc(now or datetime.now(UTC))
-    channels = channels or Channels.from_env()
+    channels = channels or Channels.from_settings()
     with session_scope(session_factory) as session:
         due = session.scalars(
             select(OutboxMessage.id)

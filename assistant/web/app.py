@@ -9,6 +9,7 @@ from fastapi import FastAPI, HTTPException, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select, text
 
+from assistant.adapters.channels import Channels
 from assistant.catalog_import import import_demo_catalog
 from assistant.chat.routes import router as chat_router
 from assistant.config import Settings, load_settings
@@ -30,7 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # resumes what a crash left in the outbox, then hands confirmed orders to the stores
-        app.state.outbox_worker = start_outbox_worker(app.state.sessions)
+        channels = Channels.from_settings(app.state.settings)
+        app.state.outbox_worker = start_outbox_worker(app.state.sessions, channels=channels)
         try:
             yield
         finally:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.db.models import Product
@@ -48,16 +48,32 @@ def _record(row: Product) -> Record:
     )
 
 
-def store_index(cache: dict[int, CatalogIndex], session: Session, store_id: int) -> CatalogIndex:
-    if store_id not in cache:
+def catalog_version(session: Session, store_id: int) -> tuple:
+    """Changes whenever an import (in this or another process) adds, changes or deactivates a
+    product of the store (each sets updated_at): one cheap query instead of a stale index."""
+    return tuple(
+        session.execute(
+            select(func.max(Product.updated_at), func.count(Product.id)).where(
+                Product.store_id == store_id
+            )
+        ).one()
+    )
+
+
+def store_index(cache: dict[int, tuple[tuple, CatalogIndex]], session: Session,
+                store_id: int) -> CatalogIndex:  # fmt: skip
+    """The store's index, rebuilt when its catalog changed since it was cached."""
+    version = catalog_version(session, store_id)
+    cached = cache.get(store_id)
+    if cached is None or cached[0] != version:
         rows = session.scalars(
             select(Product)
             .where(Product.store_id == store_id, Product.active)
             .options(selectinload(Product.offers))
             .order_by(Product.id)  # the same ranking of equal matches on every database
         )
-        cache[store_id] = CatalogIndex([_record(row) for row in rows])
-    return cache[store_id]
+        cache[store_id] = (version, CatalogIndex([_record(row) for row in rows]))
+    return cache[store_id][1]
 
 
 def match_item(index: CatalogIndex, text: str) -> ItemMatch:

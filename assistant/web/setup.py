@@ -41,7 +41,7 @@ def install_web(app: FastAPI) -> None:
         session_cookie="handla_session",
         max_age=SESSION_MAX_AGE,
         same_site="lax",
-        https_only=False,  # the kiosk runs on 127.0.0.1; set behind TLS with a proxy
+        https_only=settings.https_only,  # HANDLA_HTTPS_ONLY=1 behind a TLS proxy
     )
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)

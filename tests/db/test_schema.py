@@ -125,3 +125,15 @@ def test_foreign_keys_are_enforced(sessions) -> None:
     with pytest.raises(IntegrityError), session_scope(sessions) as s:
         s.add(Product(store_id=999, key="1", name="a", price_ore=1))
         s.flush()
+
+
+def test_one_open_basket_per_client(sessions) -> None:
+    with session_scope(sessions) as s:
+        store = _store(s)
+        client = Client(display_name="Greta", store=store)
+        s.add_all([Order(client=client, store=store, status="confirmed"),
+                   Order(client=client, store=store, status="confirmed"),
+                   Order(client=client, store=store, status="basket")])  # fmt: skip
+    with pytest.raises(IntegrityError), session_scope(sessions) as s:
+        client = s.scalars(select(Client)).one()
+        s.add(Order(client=client, store=client.store, status="basket"))

@@ -44,3 +44,26 @@ def test_item_search_refuses_bad_input(web: WebWorld) -> None:
         f"/clients/{web.anna_client_id}/items", data={"text": "bröd", "csrf_token": "fel"}
     )
     assert forged.status_code == 403
+
+
+def test_a_catalog_import_elsewhere_is_seen_at_once(
+    web: WebWorld, migrated_url: str, tmp_path
+) -> None:
+    """`handla catalog import` runs in another process; the app's matcher must not stay stale."""
+    from assistant.catalog_import import import_catalog
+    from assistant.db import make_engine, make_sessionmaker
+
+    web.login("anna")
+    assert _search(web, web.anna_client_id, "bröd").text.count('class="product-card"') == 3
+    feed = tmp_path / "feed.csv"
+    feed.write_text(
+        "name,price,brand,size,department\nSkogaholmslimpa,34.95,Pågen,775g,Bröd\n"
+        "Mellanmjölk 1,5%,15.95,Arla,1l,Mejeri\n",
+        encoding="utf-8",
+    )
+    engine = make_engine(migrated_url)
+    import_catalog(make_sessionmaker(engine), feed, store="Testbutiken")
+    engine.dispose()
+    page = _search(web, web.anna_client_id, "bröd")
+    assert "Lingongrova" not in page.text and "Skogaholmslimpa" in page.text
+    assert "34,95\u00a0kr" in page.text
