@@ -1,15 +1,17 @@
-"""Store administration for admins: fees and minimum order value per store."""
+"""Store administration for admins: how a store receives orders, its fees and minimum order."""
 
 from __future__ import annotations
 
+import re
 from decimal import InvalidOperation
+from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import StaffUser, Store
+from assistant.db.models import ORDER_CHANNELS, StaffUser, Store
 from assistant.orders.money import format_sek, to_ore
 from assistant.web.deps import db_session
 from assistant.web.security import require_admin, require_csrf
@@ -39,6 +41,32 @@ def _parse_fee(field: str, text: str) -> int:
     return ore
 
 
+CHANNEL_LABELS = {"webhook": "Webhook (JSON till butikens adress)", "email": "E-post"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
+
+
+def _parse_channel(form) -> tuple[str, str, str | None]:
+    """(channel, target, secret_ref) from the form, or ValueError with a Swedish message."""
+    channel = str(form.get("order_channel", ""))
+    target = str(form.get("order_target", "")).strip()
+    secret_ref = str(form.get("secret_ref", "")).strip() or None
+    if channel not in ORDER_CHANNELS:
+        raise ValueError("Välj hur butiken tar emot beställningar.")
+    if channel == "webhook":
+        url = urlparse(target)
+        if url.scheme not in ("https", "http") or not url.netloc or len(target) > 500:
+            raise ValueError("Webhook: skriv butikens adress, till exempel https://butik.se/order.")
+        if secret_ref is None or not _ENV_NAME.match(secret_ref):
+            raise ValueError(
+                "Webhook: skriv namnet på miljövariabeln med hemligheten, till exempel "
+                "HANDLA_WEBHOOK_SECRET_ICA (själva hemligheten sparas aldrig här)."
+            )
+    elif not _EMAIL.match(target) or len(target) > 500:
+        raise ValueError("E-post: skriv butikens e-postadress för beställningar.")
+    return channel, target, secret_ref if channel == "webhook" else None
+
+
 def _page(request: Request, session: Session, staff: StaffUser, **extra: object) -> Response:
     stores = list(session.scalars(select(Store).order_by(Store.name)))
     forms = [
@@ -46,7 +74,8 @@ def _page(request: Request, session: Session, staff: StaffUser, **extra: object)
                  for f, (label, _) in FEE_FIELDS.items()])
         for store in stores
     ]  # fmt: skip
-    return render(request, "admin_stores.html", staff=staff, forms=forms, **extra)
+    return render(request, "admin_stores.html", staff=staff, forms=forms,
+                  channels=CHANNEL_LABELS, **extra)  # fmt: skip
 
 
 @router.get("/stores")
@@ -75,4 +104,22 @@ async def update_fees(
         return _page(request, session, staff, status_code=422, error=str(error))
     for field, value in values.items():
         setattr(store, field, value)
+    return RedirectResponse("/admin/stores", status_code=303)
+
+
+@router.post("/stores/{store_id}/channel", dependencies=[Depends(require_csrf)])
+async def update_channel(
+    store_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    store = session.get(Store, store_id)
+    if store is None:
+        raise HTTPException(status_code=404, detail="Butiken finns inte.")
+    try:
+        channel, target, secret_ref = _parse_channel(await request.form())
+    except ValueError as error:
+        return _page(request, session, staff, status_code=422, error=str(error))
+    store.order_channel, store.order_target, store.secret_ref = channel, target, secret_ref
     return RedirectResponse("/admin/stores", status_code=303)

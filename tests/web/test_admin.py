@@ -83,3 +83,58 @@ def test_admin_adds_a_slot_and_bad_slots_are_refused(web: WebWorld) -> None:
     assert web.client.get("/admin/stores/1/slots").text.count(" 10–12") == 1
     web.login("anna")
     assert _slot(web).status_code == 403
+
+
+def _post_channel(web: WebWorld, **fields: str):
+    token = web.csrf("/staff/clients")
+    return web.client.post("/admin/stores/1/channel", data={**fields, "csrf_token": token},
+                           follow_redirects=False)  # fmt: skip
+
+
+def test_admin_sets_how_the_store_receives_orders(web: WebWorld) -> None:
+    web.login("anna")
+    assert _post_channel(web, order_channel="email", order_target="o@butik.se").status_code == 403
+    web.login("chef")
+    before = web.client.get("/admin/stores").text
+    for bad in ({"order_channel": "fax", "order_target": "x"},
+                {"order_channel": "webhook", "order_target": "ftp://butik.se", "secret_ref": "S"},
+                {"order_channel": "webhook", "order_target": "https://butik.se/o",
+                 "secret_ref": "hemligt värde"},
+                {"order_channel": "email", "order_target": "inte-en-adress"}):  # fmt: skip
+        response = _post_channel(web, **bad)
+        assert response.status_code == 422 and 'role="alert"' in response.text
+    assert web.client.get("/admin/stores").text == before
+    ok = _post_channel(web, order_channel="webhook", order_target="https://butik.se/order",
+                       secret_ref="HANDLA_WEBHOOK_SECRET_TEST")  # fmt: skip
+    assert ok.status_code == 303
+    page = web.client.get("/admin/stores").text
+    assert 'value="https://butik.se/order"' in page and "HANDLA_WEBHOOK_SECRET_TEST" in page
+    assert (
+        _post_channel(web, order_channel="email", order_target="order@butik.se").status_code == 303
+    )
+    assert 'value="order@butik.se"' in web.client.get("/admin/stores").text
+
+
+def _upload(web: WebWorld, name: str, body: bytes, store: str = ""):
+    token = web.csrf("/staff/clients")
+    return web.client.post("/admin/catalog", data={"csrf_token": token, "store": store},
+                           files={"file": (name, body, "text/csv")})  # fmt: skip
+
+
+def test_admin_imports_a_catalog_and_sees_the_bad_rows(web: WebWorld) -> None:
+    feed = ("name,price,brand,size\nFilmjölk 3%,18.50,Arla,1l\n"
+            ",12.00,Arla,1l\nGrädde,-5,Arla,3dl\n").encode()  # fmt: skip
+    web.login("anna")
+    assert _upload(web, "feed.csv", feed).status_code == 403
+    web.login("chef")
+    page = _upload(web, "feed.csv", feed, store="Testbutiken")
+    assert page.status_code == 200
+    assert "1 nya" in page.text and "2 rader avvisade" in page.text
+    assert "<td>3</td>" in page.text and "<td>4</td>" in page.text
+    again = _upload(web, "feed.csv", feed, store="Testbutiken")
+    assert "0 ändringar" in again.text
+    broken = _upload(web, "tom.csv", b"")
+    assert broken.status_code == 422 and "gick inte att läsa" in broken.text
+    token = web.csrf("/staff/clients")
+    missing = web.client.post("/admin/catalog", data={"csrf_token": token})
+    assert missing.status_code == 422

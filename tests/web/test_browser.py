@@ -360,6 +360,12 @@ def test_staff_orders_for_a_client_and_the_store_gets_it_once(
     page.get_by_role("link", name="Leveranstider för Testbutiken").click()
     page.get_by_role("heading", name="Leveranstider – Testbutiken").wait_for()
     _check_page(page, "14-admin-slots")
+    for link, heading, shot in (("Hantera kunder", "Kunder", "15-admin-clients"),
+                                ("Personal", "Personal", "16-admin-staff"),
+                                ("Katalog", "Importera en katalog", "17-admin-catalog")):  # fmt: skip
+        page.get_by_role("link", name=link, exact=True).click()
+        page.get_by_role("heading", name=heading, exact=True).wait_for()
+        _check_page(page, shot)
 
 
 def test_an_order_confirmed_just_before_a_crash_reaches_the_store_once(
