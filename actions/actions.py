@@ -104,10 +104,11 @@ class ActionAddItems(BasketAction, Action):
         with session_scope(sessions()) as session:
             index = index_for(session, client_id_of(tracker.sender_id))
         items = index.match(_text(tracker))
-        added, missing, pending = [], [], []
+        added, missing, pending, noted = [], [], [], False
         for item in items:
             if not item.candidates:
                 missing.append(f"”{item.text}”")
+                noted = basket.note_for_staff(item.text) or noted
             elif len(item.candidates) == 1:
                 name = basket.add(item.candidates[0].key, item.quantity, item.unit, item.text)
                 added.append(f"{amount_text(item.quantity)} {name}")
@@ -118,6 +119,8 @@ class ActionAddItems(BasketAction, Action):
             parts.append(f"Jag har lagt i {join_words(added)}.")
         if missing:
             parts.append(f"Jag hittade inget för {join_words(missing)}.")
+            if noted:
+                parts.append("Jag har skrivit upp det så att personalen kan hjälpa till.")
         if not items:
             parts.append("Jag hörde ingen vara. Säg till exempel ”en limpa”.")
         if parts:

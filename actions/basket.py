@@ -22,6 +22,7 @@ from assistant.db.models import PurchaseHistory
 from assistant.orders import (
     ServiceError,
     add_item,
+    add_wish,
     available_slots,
     basket_for,
     book_slot,
@@ -50,6 +51,7 @@ class Line:
 class Basket(Protocol):
     def card(self, key: str) -> CardInfo | None: ...
     def add(self, key: str, quantity: Decimal | int, unit: str | None, spoken: str) -> str: ...
+    def note_for_staff(self, spoken: str) -> bool: ...
     def lines(self) -> list[Line]: ...
     def set_quantity(self, line_id: int, quantity: Decimal | int) -> None: ...
     def remove(self, line_id: int) -> None: ...
@@ -93,6 +95,12 @@ class ClientBasket:
                 )
             add_item(session, self.client_id, row.id, amount, spoken_text=spoken[:200])
             return display_name(row)
+
+    def note_for_staff(self, spoken: str) -> bool:
+        """Something not found in the catalog: a wish in the basket for staff to settle."""
+        with session_scope(sessions()) as session:
+            add_wish(session, self.client_id, spoken[:200])
+        return True
 
     def lines(self) -> list[Line]:
         with session_scope(sessions()) as session:
@@ -188,6 +196,9 @@ class DemoBasket:
         self.items[self.next_id] = (product.name, Decimal(pieces))
         self.next_id += 1
         return product.name
+
+    def note_for_staff(self, spoken: str) -> bool:
+        return False  # no staff behind a sender that is not a client
 
     def lines(self) -> list[Line]:
         return [Line(i, name, q) for i, (name, q) in self.items.items()]

@@ -16,6 +16,9 @@ Basket (one order in status "basket" per client, in the client's store)
   (0 removes the line), ``remove_line(session, client_id, line_id, actor=...)``,
   ``set_substitution(session, client_id, line_id, "similar" | "none" | "ask", actor=...)``;
   ``SUBSTITUTION_LABELS`` gives the Swedish words.
+- ``add_wish(session, client_id, spoken_text, actor=...) -> OrderLine``: what the assistant could
+  not find, a line without product in status "needs_staff" (the staff queue; blocks ordering);
+  ``resolve_wish(session, client_id, wish_line_id, product_id, quantity, actor=...)``.
 - ``price_order(session, order, now=None) -> Breakdown``: ``lines[i]`` (regular, discount,
   total, low/high, approximate, offer label) belongs to ``order.lines[i]``; ``goods``,
   ``discount``, ``fees`` {plock, leverans, faktura}, ``total``, ``low``/``high`` ("ca" range
@@ -61,6 +64,8 @@ _EXPORTS = {
     "SUBSTITUTION_LABELS": "basket",
     "basket_for": "basket",
     "add_item": "basket",
+    "add_wish": "basket",
+    "resolve_wish": "basket",
     "set_quantity": "basket",
     "remove_line": "basket",
     "set_substitution": "basket",

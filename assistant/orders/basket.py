@@ -182,6 +182,50 @@ def set_quantity(
     return line
 
 
+def add_wish(
+    session: Session, client_id: int, spoken_text: str, *, actor: Actor = "client"
+) -> OrderLine:
+    """Something the client asked for that the assistant could not find: a line without a
+    product, waiting for staff (the staff queue); the order cannot be placed until it is
+    settled by `resolve_wish` or removed."""
+    spoken_text = " ".join((spoken_text or "").split())
+    if not spoken_text or len(spoken_text) > MAX_SPOKEN_TEXT:
+        raise ServiceError("Skriv vad kunden vill ha, högst 500 tecken.")
+    basket = basket_for(session, client_id)
+    same = next((ln for ln in basket.lines if ln.status == "needs_staff"
+                 and ln.spoken_text == spoken_text), None)  # fmt: skip
+    if same is not None:
+        return same
+    if len(basket.lines) >= MAX_LINES:
+        raise ServiceError(f"Korgen rymmer högst {MAX_LINES} varor.")
+    line = OrderLine(spoken_text=spoken_text, quantity=1, status="needs_staff")
+    basket.lines.append(line)
+    session.flush()
+    record(session, basket, actor, "add_wish", line_id=line.id, spoken_text=spoken_text)
+    return line
+
+
+def resolve_wish(
+    session: Session,
+    client_id: int,
+    wish_line_id: int,
+    product_id: int,
+    quantity: object,
+    *,
+    actor: Actor = "client",
+) -> OrderLine:
+    """Staff picked the product for a waiting wish: the product goes in, the wish goes away."""
+    basket, wish = _basket_line(session, client_id, wish_line_id)
+    if wish.status != "needs_staff":
+        raise ServiceError("Raden väntar inte på personal.")
+    line = add_item(session, client_id, product_id, quantity, spoken_text=wish.spoken_text,
+                    actor=actor)  # fmt: skip
+    basket.lines.remove(wish)
+    session.flush()
+    record(session, basket, actor, "resolve_wish", line_id=wish_line_id, product_id=product_id)
+    return line
+
+
 def remove_line(session: Session, client_id: int, line_id: int, *, actor: Actor = "client") -> None:
     basket, line = _basket_line(session, client_id, line_id)
     actor_text(actor)

@@ -39,6 +39,8 @@ class LineView:
     offer: str
     saving: str
     approximate: bool
+    waiting: bool = False  # a wish the assistant could not match: staff pick the product
+    spoken_text: str = ""
 
     @property
     def image_url(self) -> str:
@@ -113,12 +115,22 @@ def _line(line: OrderLine, priced: PricedLine) -> LineView:
         offer=priced.offer,
         saving=format_sek(priced.discount) if priced.discount else "",
         approximate=priced.approximate,
+        waiting=line.status == "needs_staff",
+        spoken_text=line.spoken_text or "",
     )
 
 
 def _items_text(count: Decimal) -> str:
     number = _number(count)
     return f"{number} vara" if count == 1 else f"{number} varor"
+
+
+def _waiting(basket: Order) -> list[str]:
+    return [
+        f"Personalen behöver välja vara för ”{line.spoken_text}”."
+        for line in basket.lines
+        if line.status == "needs_staff"
+    ]
 
 
 def basket_view(session: Session, client: Client, basket: Order) -> BasketView:
@@ -140,7 +152,7 @@ def basket_view(session: Session, client: Client, basket: Order) -> BasketView:
             if breakdown.approximate
             else ""
         ),
-        problems=[] if not basket.lines else list(breakdown.problems),
+        problems=[] if not basket.lines else [*_waiting(basket), *breakdown.problems],
         items=_items_text(line_count(basket)),
     )
     if not view.orderable:

@@ -83,12 +83,13 @@ def find_item(
     client_id: int,
     request: Request,
     text: str = Form(min_length=1, max_length=MAX_ITEM_TEXT),
+    wish_line: int | None = Form(None),
     staff: StaffUser = Depends(current_staff),
     session: Session = Depends(db_session),
 ) -> Response:
     """Match a typed item ("två liter mellanmjölk") and show its candidates as picture cards."""
     client = client_for(session, staff, client_id)
-    context: dict[str, object] = {"typed": text}
+    context: dict[str, object] = {"typed": text, "wish_line": wish_line}
     if client.store_id is None:
         context["error"] = "Kunden har ingen butik vald. Be en administratör välja butik."
         return render_client(request, session, staff, client, 409, **context)

@@ -20,6 +20,7 @@ from assistant.orders.basket import (
     add_item,
     display_name,
     remove_line,
+    resolve_wish,
     set_quantity,
     set_substitution,
 )
@@ -64,10 +65,16 @@ def add_to_basket(
     product_id: int = Form(),
     quantity: str = Form(max_length=MAX_NUMBER_TEXT),
     spoken_text: str = Form("", max_length=500),
+    wish_line: int | None = Form(None),
     staff: StaffUser = Depends(current_staff),
     session: Session = Depends(db_session),
 ) -> Response:
-    """A tapped picture card: add that product with the spoken quantity."""
+    """A tapped picture card: add that product with the spoken quantity (settling the waiting
+    wish `wish_line` when staff picked it from the queue)."""
+    if wish_line is not None:
+        return _change(request, session, staff, client_id, lambda: resolve_wish(
+            session, client_id, wish_line, product_id, quantity, actor=staff.id
+        ))  # fmt: skip
     return _change(request, session, staff, client_id, lambda: add_item(
         session, client_id, product_id, quantity, spoken_text=spoken_text, actor=staff.id
     ))  # fmt: skip

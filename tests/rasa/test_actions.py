@@ -118,3 +118,14 @@ def test_a_refusal_changes_nothing(shop: int) -> None:
     sender = f"client-{shop}"
     messages, _ = _run(act.ActionPlaceOrder(), _tracker(sender, "ja"))
     assert messages[0]["text"] == "Korgen är tom. Inget har ändrats."
+
+
+def test_an_unknown_item_is_written_up_for_staff(shop: int) -> None:
+    sender = f"client-{shop}"
+    messages, _ = _run(act.ActionAddItems(), _tracker(sender, "blorfnik"))
+    assert "Jag har skrivit upp det så att personalen kan hjälpa till." in messages[0]["text"]
+    with session_scope(catalog.sessions()) as session:
+        basket = session.query(Order).filter_by(client_id=shop, status="basket").one()
+        assert [(ln.spoken_text, ln.status) for ln in basket.lines] == [("blorfnik", "needs_staff")]
+    messages, _ = _run(act.ActionPlaceOrder(), _tracker(sender, "ja"))
+    assert "Personalen behöver välja vara" in messages[0]["text"]

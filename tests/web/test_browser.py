@@ -300,6 +300,8 @@ def test_staff_orders_for_a_client_and_the_store_gets_it_once(
     assert all(width > 0 for width in widths), "a product picture did not load"
     _check_page(page, "04-bread-choice")
     cards.filter(has_text="Lingongrova").click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(SHOTS / "debug.png"), full_page=True)
     expect(page.locator("#korg .count")).to_have_text("1 st")
     page.get_by_role("button", name="En till Lingongrova 500g").click()
     expect(page.locator("#korg .count")).to_have_text("2 st")
