@@ -31,6 +31,14 @@ def trained_model() -> Path | None:
     return models[-1] if models else None
 
 
+def _endpoints_file(settings: Settings) -> Path:
+    """Rasa's endpoints with the configured action server (nlu_data/endpoints.yml has the default
+    port, for `rasa shell` during development)."""
+    path = settings.data_dir / "rasa-endpoints.yml"
+    path.write_text(f'action_endpoint:\n  url: "{settings.action_server_url}/webhook"\n')
+    return path
+
+
 def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str]]:
     """The processes to start, and Swedish notes about what cannot start and why."""
     notes: list[str] = []
@@ -57,7 +65,7 @@ def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str
     else:
         rasa_port = str(urlparse(settings.rasa_url).port or 5005)
         argv = [str(RASA), "run", "--enable-api", "-i", "127.0.0.1", "-p", rasa_port]
-        argv += ["--model", str(model), "--endpoints", str(NLU_DIR / "endpoints.yml")]
+        argv += ["--model", str(model), "--endpoints", str(_endpoints_file(settings))]
         argv += ["--credentials", str(NLU_DIR / "credentials.yml")]
         if settings.rasa_token:
             argv += ["--auth-token", settings.rasa_token]

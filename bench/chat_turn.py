@@ -78,15 +78,7 @@ def main() -> int:
         client_id = client.id
     engine.dispose()
 
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    specs, _ = assistant_processes(settings)
-    specs = [
-        dataclasses.replace(
-            s, argv=[str(endpoints) if a.endswith("endpoints.yml") else a for a in s.argv]
-        )
-        for s in specs
-    ]
+    specs, _ = assistant_processes(settings)  # Rasa gets our action port from the app
     rasa = RasaClient(settings.rasa_url, settings.rasa_token)
     with ProcessGroup(specs), TestClient(app, base_url="http://127.0.0.1") as web:
         started = time.monotonic()

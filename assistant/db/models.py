@@ -186,6 +186,8 @@ class Client(Base):
     store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id", ondelete="SET NULL"))
     substitution: Mapped[str] = mapped_column(String(20), default="ask")
     speech_rate: Mapped[float] = mapped_column(default=1.0)
+    debug_recording_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """Staff turned on saving this client's speech for troubleshooting; it stops by itself."""
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -104,7 +104,8 @@
     const source = context.createMediaStreamSource(stream);
     const node = new AudioWorkletNode(context, "pcm-worklet");
     ws.send(JSON.stringify({ type: "start", sample_rate: 16000, channels: 1,
-                             length_scale: lengthScale, confirm: true }));
+                             length_scale: lengthScale, confirm: true,
+                             client_id: Number(root.dataset.clientId) }));
     node.port.onmessage = (event) => {
       if (socket && socket.readyState === WebSocket.OPEN) socket.send(event.data);
     };

@@ -55,17 +55,25 @@ class _Session:
         self.length_scale = DEFAULT_LENGTH_SCALE
         self.confirm = False
         self.last_partial = ""
+        self.start: dict = {}
+        self.recorder: Recorder | None = None
+        self.audio = bytearray()  # this utterance, in memory; kept only if a recorder saves it
+
+
+Recorder = Callable[[WebSocket, dict, bytes], None]
 
 
 def voice_router(
     reply: Callable[[str], str] | None,
     engines: Callable[[], VoiceEngines],
     authorize: Callable[[WebSocket], bool] | None = None,
+    recorder: Recorder | None = None,
 ) -> APIRouter:
     """`reply(text) -> str` is the dialogue (None: only "say" speaks); `engines()` loads the
     models (called once, lazily).
 
     `authorize(websocket)` may refuse a connection (e.g. no staff logged in).
+    `recorder(websocket, start_message, pcm)` sees each finished utterance (debug recording).
     """
     router = APIRouter()
     loaded: list[VoiceEngines] = []
@@ -95,7 +103,9 @@ def voice_router(
                 await websocket.close(code=1000)
                 return
             await websocket.send_json({"type": "ready", "mode": current.mode})
-            await _serve(websocket, _Session(current), reply)
+            session = _Session(current)
+            session.recorder = recorder
+            await _serve(websocket, session, reply)
         except WebSocketDisconnect:
             pass  # the client went away, possibly mid-utterance: nothing to clean up but memory
         except RuntimeError as error:  # sending on a socket that closed meanwhile
@@ -164,6 +174,7 @@ def _start(session: _Session, message: dict) -> None:
     session.length_scale = clamp_length_scale(scale)
     session.confirm = bool(message.get("confirm", False))
     session.fresh, session.received, session.last_partial = True, 0, ""
+    session.start, session.audio = message, bytearray()
 
 
 async def _on_audio(websocket: WebSocket, session: _Session, data: bytes, reply: Reply) -> None:
@@ -178,6 +189,7 @@ async def _on_audio(websocket: WebSocket, session: _Session, data: bytes, reply:
     session.received += len(data)
     if session.received > MAX_UTTERANCE_BYTES:
         raise _ClientError("Inspelningen är för lång (högst en minut). Försök igen.")
+    session.audio += data
     event = await run_in_threadpool(session.recognizer.feed, data)
     if event.kind == "partial":
         if event.text != session.last_partial:
@@ -190,6 +202,12 @@ async def _on_audio(websocket: WebSocket, session: _Session, data: bytes, reply:
 
 async def _final(websocket: WebSocket, session: _Session, event: SttEvent, reply: Reply) -> None:
     await websocket.send_json({"type": "final", "text": event.text})
+    audio, session.audio = bytes(session.audio), bytearray()
+    if session.recorder is not None and audio:
+        try:
+            await run_in_threadpool(session.recorder, websocket, session.start, audio)
+        except Exception:  # a debug aid must never break speaking
+            log.exception("debug recording failed")
     if event.text and not session.confirm and reply is not None:
         await _answer(websocket, session, event.text, reply)
 

@@ -1,26 +1,79 @@
 """Voice in the web app: the WebSocket for a logged-in staff member's tablet, the models from
-HANDLA_MODELS_DIR (loaded on first use, so the app starts without them), and recognition
-biased toward the catalog and the dialogue's words."""
+HANDLA_MODELS_DIR (loaded on first use, so the app starts without them), recognition biased
+toward the catalog and the dialogue's words, and the per-client debug recording switch."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, WebSocket
+from fastapi import APIRouter, Depends, FastAPI, Form, Request, WebSocket
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
+from assistant.db import session_scope
+from assistant.db.models import Client, StaffUser
 from assistant.voice.engines import VoiceEngines, engines_for_models_dir
+from assistant.voice.recordings import (
+    is_recording,
+    purge_expired,
+    save_recording,
+    start_recording,
+    stop_recording,
+)
 from assistant.voice.routes import voice_router
 from assistant.voice.vocabulary import recognition_words
+from assistant.web.deps import db_session
+from assistant.web.security import client_for, current_staff, require_csrf
+
+recording_router = APIRouter()
+
+
+@recording_router.post("/clients/{client_id}/debug-recording", dependencies=[Depends(require_csrf)])
+def switch_debug_recording(
+    client_id: int,
+    request: Request,
+    on: str = Form(""),
+    staff: StaffUser = Depends(current_staff),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Staff turn on saving this client's speech for 24 hours, or off (deleting what was saved)."""
+    client = client_for(session, staff, client_id)
+    if on == "1":
+        start_recording(client)
+    else:
+        stop_recording(request.app.state.settings.data_dir, client)
+    return RedirectResponse(f"/clients/{client.id}#voice", status_code=303)
 
 
 def install_voice(app: FastAPI) -> None:
     """Needs app.state.settings and app.state.sessions."""
+    sessions = app.state.sessions
+    data_dir = app.state.settings.data_dir
+    purge_expired(sessions, data_dir)  # recordings left from before a restart
 
     def engines() -> VoiceEngines:
-        words = recognition_words(app.state.sessions)
+        words = recognition_words(sessions)
         return engines_for_models_dir(app.state.settings.models_dir, words)
 
-    def logged_in(websocket: WebSocket) -> bool:
-        return isinstance(websocket.scope.get("session", {}).get("staff_id"), int)
+    def staff_id(websocket: WebSocket) -> int | None:
+        found = websocket.scope.get("session", {}).get("staff_id")
+        return found if isinstance(found, int) else None
+
+    def record(websocket: WebSocket, start: dict, pcm: bytes) -> None:
+        """Keep the utterance only while staff have debug recording on for this client."""
+        client_id, member_id = start.get("client_id"), staff_id(websocket)
+        if not isinstance(client_id, int) or member_id is None:
+            return
+        with session_scope(sessions) as session:
+            staff, client = session.get(StaffUser, member_id), session.get(Client, client_id)
+            allowed = (
+                staff is not None
+                and client is not None
+                and (staff.role == "admin" or staff in client.staff)
+            )
+            if not allowed or not is_recording(client):
+                return
+        save_recording(data_dir, client_id, pcm)
 
     # no `reply`: the page sends the recognised text through the chat endpoint, which also
     # returns the picture cards, and has the answer spoken with a "say" message
-    app.include_router(voice_router(None, engines, logged_in))
+    app.include_router(voice_router(None, engines, lambda ws: staff_id(ws) is not None, record))
+    app.include_router(recording_router)

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from assistant.cli_staff import MIN_PASSWORD_LENGTH
 from assistant.db.models import Client, Order, StaffUser, Store
 from assistant.orders.basket import SUBSTITUTION_LABELS
+from assistant.voice.recordings import delete_recordings
 from assistant.web.deps import db_session
 from assistant.web.security import hash_password, require_admin, require_csrf
 from assistant.web.templating import render
@@ -159,6 +160,7 @@ async def delete_client(
         )
         return _clients_page(request, session, staff, 422, error=message)
     session.delete(client)
+    delete_recordings(request.app.state.settings.data_dir, client_id)
     return RedirectResponse("/admin/clients", status_code=303)
 
 

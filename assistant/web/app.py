@@ -17,6 +17,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_
 from assistant.db.models import Product, Store
 from assistant.images import product_picture
 from assistant.orders import start_outbox_worker
+from assistant.voice.recordings import RecordingJanitor
 from assistant.voice.web import install_voice
 from assistant.web.setup import install_web
 
@@ -33,9 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # resumes what a crash left in the outbox, then hands confirmed orders to the stores
         channels = Channels.from_settings(app.state.settings)
         app.state.outbox_worker = start_outbox_worker(app.state.sessions, channels=channels)
+        janitor = RecordingJanitor(app.state.sessions, app.state.settings.data_dir)
+        janitor.start()  # expired debug recordings go even when nobody records
         try:
             yield
         finally:
+            janitor.stop()
             app.state.outbox_worker.stop()
 
     app = FastAPI(title="Handla", lifespan=lifespan)

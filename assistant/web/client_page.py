@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Client, Order, StaffUser
+from assistant.orders.slots import LOCAL_TZ, as_utc
+from assistant.voice.recordings import is_recording
 from assistant.web.basket_view import basket_view
 from assistant.web.templating import render
 
@@ -39,5 +41,14 @@ def render_client(
         staff=staff,
         client=client,
         basket=view,
+        debug_recording_until=_recording_until(client),
         **extra,
     )
+
+
+def _recording_until(client: Client) -> str:
+    """ "26/11 kl. 9.05" while debug recording is on for the client, else ""."""
+    if not is_recording(client):
+        return ""
+    until = as_utc(client.debug_recording_until).astimezone(LOCAL_TZ)
+    return f"{until.day}/{until.month} kl. {until.hour}.{until.minute:02d}"

@@ -138,3 +138,49 @@ def test_without_models_the_page_says_why_voice_is_off(app_client, tmp_path: Pat
     _log_in(client)
     page = client.get(f"/clients/{client_id}").text
     assert 'id="voice-talk"' in page
+
+
+def _utterance(client: TestClient, client_id: int, pcm: bytes) -> None:
+    with client.websocket_connect("/voice/ws", headers=_cookie(client)) as ws:
+        assert json.loads(ws.receive()["text"])["type"] == "ready"
+        ws.send_text(json.dumps({"type": "start", "sample_rate": 16_000, "confirm": True,
+                                 "client_id": client_id}))  # fmt: skip
+        ws.send_bytes(pcm)
+        ws.send_text(json.dumps({"type": "stop"}))
+        assert _messages_until(ws, "final")[-1]["type"] == "final"
+
+
+def test_debug_recording_only_when_switched_on_and_it_expires(
+    app_client, spoken_pcm: Callable[..., bytes]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from assistant.voice.recordings import client_folder, purge_expired, recordings_of
+
+    client, client_id = app_client
+    app = client.app
+    data_dir = app.state.settings.data_dir
+    _log_in(client)
+    speech = spoken_pcm("en limpa")
+    _utterance(client, client_id, speech)
+    assert recordings_of(data_dir, client_id) == []  # off unless staff turn it on
+
+    token = re.search(r'data-csrf="([^"]+)"', client.get(f"/clients/{client_id}").text).group(1)
+    switched = client.post(f"/clients/{client_id}/debug-recording",
+                           data={"csrf_token": token, "on": "1"}, follow_redirects=False)  # fmt: skip
+    assert switched.status_code == 303
+    assert "Kundens tal sparas för felsökning till" in client.get(f"/clients/{client_id}").text
+    _utterance(client, client_id, speech)
+    saved = recordings_of(data_dir, client_id)
+    assert len(saved) == 1
+    with wave.open(str(saved[0])) as w:
+        assert w.getframerate() == 16_000 and w.getnframes() == len(speech) // 2
+
+    assert purge_expired(app.state.sessions, data_dir, datetime.now(UTC) + timedelta(hours=25))
+    assert not client_folder(data_dir, client_id).exists()
+    assert "Inget tal sparas" in client.get(f"/clients/{client_id}").text
+
+    client.post(f"/clients/{client_id}/debug-recording", data={"csrf_token": token, "on": "1"})
+    _utterance(client, client_id, speech)
+    client.post(f"/clients/{client_id}/debug-recording", data={"csrf_token": token})
+    assert recordings_of(data_dir, client_id) == []  # switching off deletes at once

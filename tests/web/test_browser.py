@@ -250,6 +250,13 @@ def _search(page, text: str) -> None:
     expect(page.locator("#choice-heading")).to_be_visible()
 
 
+def _tap(page, card) -> None:
+    """Tap a picture card and wait for the basket page it posts to (a bare click can race the
+    next locator into the page that is being left)."""
+    with page.expect_navigation():
+        card.click()
+
+
 def _worker_in_app() -> bool:
     """Whether the app starts the outbox worker itself (wired in app.py or the web setup)."""
     sources = (ROOT / "assistant/web/app.py", ROOT / "assistant/web/setup.py")
@@ -299,9 +306,7 @@ def test_staff_orders_for_a_client_and_the_store_gets_it_once(
     widths = page.eval_on_selector_all(".product-card img", "imgs => imgs.map(i => i.naturalWidth)")
     assert all(width > 0 for width in widths), "a product picture did not load"
     _check_page(page, "04-bread-choice")
-    cards.filter(has_text="Lingongrova").click()
-    page.wait_for_load_state()
-    page.screenshot(path=str(SHOTS / "debug.png"), full_page=True)
+    _tap(page, cards.filter(has_text="Lingongrova"))
     expect(page.locator("#korg .count")).to_have_text("1 st")
     page.get_by_role("button", name="En till Lingongrova 500g").click()
     expect(page.locator("#korg .count")).to_have_text("2 st")
@@ -310,7 +315,7 @@ def test_staff_orders_for_a_client_and_the_store_gets_it_once(
     assert cards.count() == 1
     assert "Lägg i korgen: 2" in _text(page, "button.product-card")
     _check_page(page, "05-milk")
-    cards.first.click()
+    _tap(page, cards.first)
     expect(page.locator("#korg .count")).to_have_count(2)
     basket = _text(page, "#korg")
     assert "Erbjudande: 2 för 50 kr" in basket and "Du sparar 9,90 kr" in basket
@@ -381,7 +386,7 @@ def test_an_order_confirmed_just_before_a_crash_reaches_the_store_once(
     _log_in(page, base, "anna")
     page.goto(f"{base}/clients/{client_id}")
     _search(page, "två liter mellanmjölk")
-    page.locator("button.product-card").first.click()
+    _tap(page, page.locator("button.product-card").first)
     page.locator("#leverans button.slot").first.click()
     expect(page.locator(".summary-text")).to_be_visible()
     page.get_by_role("button", name="Beställ", exact=True).click()

@@ -1,0 +1,112 @@
+"""Debug recordings: off unless a staff member turns them on for one client, and then only for
+RECORDING_HOURS; expired or switched-off recordings are deleted. Files live under
+$HANDLA_DATA_DIR/recordings/client-<id>/ as 16 kHz mono WAV."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import wave
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.db import session_scope
+from assistant.db.models import Client
+
+log = logging.getLogger(__name__)
+
+RECORDING_HOURS = 24
+SAMPLE_RATE = 16_000
+
+
+def client_folder(data_dir: Path, client_id: int) -> Path:
+    return data_dir / "recordings" / f"client-{client_id}"
+
+
+def is_recording(client: Client, now: datetime | None = None) -> bool:
+    until = client.debug_recording_until
+    if until is None:
+        return False
+    until = until.replace(tzinfo=UTC) if until.tzinfo is None else until
+    return until > (now or datetime.now(UTC))
+
+
+def start_recording(client: Client, now: datetime | None = None) -> datetime:
+    client.debug_recording_until = (now or datetime.now(UTC)) + timedelta(hours=RECORDING_HOURS)
+    return client.debug_recording_until
+
+
+def stop_recording(data_dir: Path, client: Client) -> None:
+    client.debug_recording_until = None
+    delete_recordings(data_dir, client.id)
+
+
+def delete_recordings(data_dir: Path, client_id: int) -> None:
+    shutil.rmtree(client_folder(data_dir, client_id), ignore_errors=True)
+
+
+def save_recording(data_dir: Path, client_id: int, pcm: bytes, now: datetime | None = None) -> Path:
+    folder = client_folder(data_dir, client_id)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{(now or datetime.now(UTC)).strftime('%Y%m%dT%H%M%S%fZ')}.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(pcm)
+    return path
+
+
+def recordings_of(data_dir: Path, client_id: int) -> list[Path]:
+    folder = client_folder(data_dir, client_id)
+    return sorted(folder.glob("*.wav")) if folder.is_dir() else []
+
+
+def purge_expired(
+    sessions: sessionmaker[Session], data_dir: Path, now: datetime | None = None
+) -> int:
+    """Switch off expired recordings and delete every folder not covered by a running one;
+    returns how many client folders were deleted."""
+    now = now or datetime.now(UTC)
+    root = data_dir / "recordings"
+    with session_scope(sessions) as session:
+        recording = set()
+        for client in session.scalars(
+            select(Client).where(Client.debug_recording_until.is_not(None))
+        ):
+            if is_recording(client, now):
+                recording.add(client.id)
+            else:
+                client.debug_recording_until = None
+    deleted = 0
+    if root.is_dir():
+        for folder in root.iterdir():
+            name = folder.name.removeprefix("client-")
+            if not (name.isdigit() and int(name) in recording):
+                shutil.rmtree(folder, ignore_errors=True)
+                deleted += 1
+    return deleted
+
+
+class RecordingJanitor(threading.Thread):
+    """Deletes expired debug recordings every `interval` seconds until `stop()`."""
+
+    def __init__(self, sessions: sessionmaker[Session], data_dir: Path, interval: float = 600):
+        super().__init__(name="handla-recordings", daemon=True)
+        self._sessions, self._data_dir, self._interval = sessions, data_dir, interval
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopping.wait(self._interval):
+            try:
+                purge_expired(self._sessions, self._data_dir)
+            except Exception:  # e.g. the database restarting: try again next round
+                log.exception("recordings: purge failed")
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(5)
