@@ -26,6 +26,7 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "handla@localhost"
     https_only: bool = False
+    outbox_lease_seconds: float = 120
     """Behind TLS (a reverse proxy): the session cookie is then sent over HTTPS only."""
 
     @property
@@ -66,4 +67,5 @@ def load_settings() -> Settings:
         smtp_port=int(env.get("HANDLA_SMTP_PORT", "25")),
         smtp_sender=env.get("HANDLA_SMTP_SENDER", "handla@localhost"),
         https_only=env.get("HANDLA_HTTPS_ONLY", "").lower() in ("1", "true", "ja", "yes"),
+        outbox_lease_seconds=float(env.get("HANDLA_OUTBOX_LEASE_SECONDS", "120")),
     )

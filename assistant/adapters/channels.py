@@ -13,6 +13,8 @@ from assistant.adapters.sheet import DeliveryFailed, OrderSheet
 from assistant.adapters.webhook import deliver_webhook
 from assistant.config import Settings, load_settings
 
+ADAPTER_TIMEOUT = 10.0  # seconds a store may take to answer
+
 
 @dataclass(frozen=True, slots=True)
 class StoreTarget:
@@ -28,12 +30,20 @@ class Channels:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "handla@localhost"
-    timeout: float = 10
+    timeout: float = ADAPTER_TIMEOUT
+    lease_seconds: float = 120
+    """A claimed outbox row is left alone this long (a crashed worker's claim then ends);
+    longer than `timeout`, so a slow store is never sent the order twice by two workers."""
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Channels:
         settings = settings or load_settings()
-        return cls(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+        return cls(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_sender,
+            lease_seconds=max(settings.outbox_lease_seconds, ADAPTER_TIMEOUT + 1),
+        )
 
     def deliver(self, store: StoreTarget, sheet: OrderSheet, key: str) -> None:
         """Hand the sheet over; raises DeliveryFailed when the store did not take it."""

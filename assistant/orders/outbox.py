@@ -29,12 +29,10 @@ from assistant.orders.retry import NEEDS_ATTENTION, next_attempt_at
 from assistant.orders.slots import as_utc
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)
-"""Longer than any adapter's timeout: a claimed row is left alone this long."""
 BATCH = 20
 
 
-def _claim(factory: sessionmaker[Session], row_id: int, now: datetime):
+def _claim(factory: sessionmaker[Session], row_id: int, now: datetime, lease: timedelta):
     """Take the row if it is still due; returns what the hand-off needs, or None."""
     with session_scope(factory) as session:
         taken = session.execute(
@@ -44,7 +42,7 @@ def _claim(factory: sessionmaker[Session], row_id: int, now: datetime):
                 OutboxMessage.status == "pending",
                 OutboxMessage.next_attempt_at <= now,
             )
-            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
+            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
             .execution_options(synchronize_session=False)
         ).rowcount
         if taken != 1:
@@ -87,7 +85,7 @@ def deliver_one(
     factory: sessionmaker[Session], row_id: int, now: datetime, channels: Channels
 ) -> bool:
     """Claim, hand off and record one outbox row; True when the store took it now."""
-    claimed = _claim(factory, row_id, now)
+    claimed = _claim(factory, row_id, now, timedelta(seconds=channels.lease_seconds))
     if claimed is None:
         return False
     target, sheet, key, attempts, order_id = claimed

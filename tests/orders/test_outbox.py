@@ -27,7 +27,6 @@ from assistant.orders import (
     retry_order,
     start_outbox_worker,
 )
-from assistant.orders.outbox import LEASE
 from assistant.orders.retry import MAX_ATTEMPTS
 
 CHANNELS = Channels(timeout=5)
@@ -135,7 +134,8 @@ def test_crash_during_hand_off_is_taken_again_after_the_lease(sessions, webhook_
     assert resume_outbox(sessions, shop.now + timedelta(seconds=5), channels=CHANNELS) == 1
     assert receiver.received == []
     # ... until the dead worker's lease has run out.
-    assert resume_outbox(sessions, shop.now + LEASE, channels=CHANNELS) == 0
+    lease = timedelta(seconds=CHANNELS.lease_seconds)
+    assert resume_outbox(sessions, shop.now + lease, channels=CHANNELS) == 0
     assert len(receiver.received) == 1
     assert state(sessions, order_id) == ("sent", "delivered", 2)
 

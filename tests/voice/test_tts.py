@@ -2,10 +2,19 @@ import io
 import wave
 
 import pytest
+from tiny_voice import make_tiny_voice
 
 from assistant.voice.tts import Synthesizer, clamp_length_scale
 
 pytestmark = pytest.mark.voice
+
+
+@pytest.fixture(scope="module", params=["joe", "tiny"])
+def synthesizer(request, synthesizer: Synthesizer, tmp_path_factory) -> Synthesizer:
+    """The same checks on the real small voice and on the tiny generated one."""
+    if request.param == "joe":
+        return synthesizer
+    return Synthesizer.load(make_tiny_voice(tmp_path_factory.mktemp("tiny-voice")))
 
 
 def _seconds(pcm: bytes, rate: int) -> float:

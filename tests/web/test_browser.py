@@ -28,7 +28,6 @@ from sqlalchemy import select
 
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import DeliverySlot, Store
-from assistant.orders.outbox import deliver_pending
 from assistant.orders.slots import LOCAL_TZ
 
 pytestmark = pytest.mark.browser
@@ -85,6 +84,7 @@ class LiveApp:
             "HANDLA_SECRET_KEY": "test-secret-key-for-the-browser-test",
             "HANDLA_RASA_URL": f"http://127.0.0.1:{_free_port()}",  # no Rasa: the picture flow
             "HANDLA_MODELS_DIR": str(tmp_path / "no-models"),  # voice off, with the reason
+            "HANDLA_OUTBOX_LEASE_SECONDS": "15",  # a killed worker's claim ends sooner
             SECRET_ENV: WEBHOOK_SECRET,
         }
         self.process: subprocess.Popen | None = None
@@ -257,33 +257,17 @@ def _tap(page, card) -> None:
         card.click()
 
 
-def _worker_in_app() -> bool:
-    """Whether the app starts the outbox worker itself (wired in app.py or the web setup)."""
-    sources = (ROOT / "assistant/web/app.py", ROOT / "assistant/web/setup.py")
-    return any("start_outbox_worker" in path.read_text() for path in sources)
-
-
-def _hand_off(app: LiveApp, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the store has the order: wait for the app's worker, or (when the app does not
-    start one yet) run the real outbox steps here with the clock moved past each back-off."""
-    deadline = time.monotonic() + 150
-    if _worker_in_app():
-        while not receiver.accepted and time.monotonic() < deadline:
-            time.sleep(0.5)
-        time.sleep(3)  # a second delivery would show up within the worker's next rounds
-        return
-    monkeypatch.setenv(SECRET_ENV, WEBHOOK_SECRET)
-    engine = make_engine(app.url)
-    factory = make_sessionmaker(engine)
-    now = datetime.now(UTC)
-    for _ in range(8):  # more rounds than needed: later rounds must send nothing
-        deliver_pending(factory, now)
-        now += timedelta(minutes=5)
-    engine.dispose()
+def _wait_for_hand_off(receiver: Receiver, seconds: float = 150) -> None:
+    """Until the store has the order (the app's outbox worker retries with back-off), then a
+    little longer: a second delivery would show up within the worker's next rounds."""
+    deadline = time.monotonic() + seconds
+    while not receiver.accepted and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(3)
 
 
 def test_staff_orders_for_a_client_and_the_store_gets_it_once(
-    live: tuple[LiveApp, int], receiver: Receiver, page, monkeypatch: pytest.MonkeyPatch
+    live: tuple[LiveApp, int], receiver: Receiver, page
 ) -> None:
     app, client_id = live
     base = app.base
@@ -340,7 +324,7 @@ def test_staff_orders_for_a_client_and_the_store_gets_it_once(
     page.get_by_role("heading", name="Tack!").wait_for()
     _check_page(page, "09-receipt")
 
-    _hand_off(app, receiver, monkeypatch)
+    _wait_for_hand_off(receiver)
     assert receiver.refused == 2 and receiver.bad_signatures == 0
     assert len(receiver.accepted) == 1, "the store must get the order exactly once"
     sheet, key = receiver.accepted[0]
@@ -378,8 +362,6 @@ def test_staff_orders_for_a_client_and_the_store_gets_it_once(
 def test_an_order_confirmed_just_before_a_crash_reaches_the_store_once(
     live: tuple[LiveApp, int], receiver: Receiver, page
 ) -> None:
-    if not _worker_in_app():
-        pytest.skip("the app does not start the outbox worker yet (resume at start is untested)")
     app, client_id = live
     base = app.base
     receiver.failures = 0
@@ -394,8 +376,5 @@ def test_an_order_confirmed_just_before_a_crash_reaches_the_store_once(
     page.get_by_role("heading", name="Tack!").wait_for()
     app.kill()  # right after the confirm answered: the hand-off may or may not have happened
     app.start()
-    deadline = time.monotonic() + 150  # a claimed row waits for its lease (2 min) to end
-    while not receiver.accepted and time.monotonic() < deadline:
-        time.sleep(0.5)
-    time.sleep(3)
+    _wait_for_hand_off(receiver, 60)  # a row the killed worker had claimed waits for its lease
     assert len(receiver.accepted) == 1
