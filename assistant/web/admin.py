@@ -67,6 +67,13 @@ def _parse_channel(form) -> tuple[str, str, str | None]:
     return channel, target, secret_ref if channel == "webhook" else None
 
 
+def _store(session: Session, store_id: int) -> Store:
+    store = session.get(Store, store_id)
+    if store is None:
+        raise HTTPException(status_code=404, detail="Butiken finns inte.")
+    return store
+
+
 def _page(request: Request, session: Session, staff: StaffUser, **extra: object) -> Response:
     stores = list(session.scalars(select(Store).order_by(Store.name)))
     forms = [
@@ -94,9 +101,7 @@ async def update_fees(
     staff: StaffUser = Depends(require_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    store = session.get(Store, store_id)
-    if store is None:
-        raise HTTPException(status_code=404, detail="Butiken finns inte.")
+    store = _store(session, store_id)
     form = await request.form()
     try:  # validate every field before writing any
         values = {field: _parse_fee(field, str(form.get(field, ""))) for field in FEE_FIELDS}
@@ -114,9 +119,7 @@ async def update_channel(
     staff: StaffUser = Depends(require_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    store = session.get(Store, store_id)
-    if store is None:
-        raise HTTPException(status_code=404, detail="Butiken finns inte.")
+    store = _store(session, store_id)
     try:
         channel, target, secret_ref = _parse_channel(await request.form())
     except ValueError as error:
