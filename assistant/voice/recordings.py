@@ -93,12 +93,17 @@ def purge_expired(
 
 
 class RecordingJanitor(threading.Thread):
-    """Deletes expired debug recordings every `interval` seconds until `stop()`."""
+    """Deletes expired debug recordings: once when started (what a stopped app left, before
+    anything is served) and then every `interval` seconds until `stop()`."""
 
     def __init__(self, sessions: sessionmaker[Session], data_dir: Path, interval: float = 600):
         super().__init__(name="handla-recordings", daemon=True)
         self._sessions, self._data_dir, self._interval = sessions, data_dir, interval
         self._stopping = threading.Event()
+
+    def start(self) -> None:
+        purge_expired(self._sessions, self._data_dir)
+        super().start()
 
     def run(self) -> None:
         while not self._stopping.wait(self._interval):

@@ -47,8 +47,9 @@ class _ClientError(Exception):
 class _Session:
     """One connection's state: the recogniser of the current utterance and client settings."""
 
-    def __init__(self, engines: VoiceEngines) -> None:
+    def __init__(self, engines: VoiceEngines, recorder: Recorder | None = None) -> None:
         self.engines = engines
+        self.recorder = recorder
         self.recognizer: Recognizer | None = None
         self.fresh = True  # the next binary frame is the first of an utterance
         self.received = 0
@@ -56,7 +57,6 @@ class _Session:
         self.confirm = False
         self.last_partial = ""
         self.start: dict = {}
-        self.recorder: Recorder | None = None
         self.audio = bytearray()  # this utterance, in memory; kept only if a recorder saves it
 
 
@@ -103,9 +103,7 @@ def voice_router(
                 await websocket.close(code=1000)
                 return
             await websocket.send_json({"type": "ready", "mode": current.mode})
-            session = _Session(current)
-            session.recorder = recorder
-            await _serve(websocket, session, reply)
+            await _serve(websocket, _Session(current, recorder), reply)
         except WebSocketDisconnect:
             pass  # the client went away, possibly mid-utterance: nothing to clean up but memory
         except RuntimeError as error:  # sending on a socket that closed meanwhile

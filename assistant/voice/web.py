@@ -13,7 +13,6 @@ from assistant.db.models import Client, StaffUser
 from assistant.voice.engines import VoiceEngines, engines_for_models_dir
 from assistant.voice.recordings import (
     is_recording,
-    purge_expired,
     save_recording,
     start_recording,
     stop_recording,
@@ -21,7 +20,7 @@ from assistant.voice.recordings import (
 from assistant.voice.routes import voice_router
 from assistant.voice.vocabulary import recognition_words
 from assistant.web.deps import db_session
-from assistant.web.security import client_for, current_staff, require_csrf
+from assistant.web.security import client_for, current_staff, may_see, require_csrf
 
 recording_router = APIRouter()
 
@@ -47,7 +46,6 @@ def install_voice(app: FastAPI) -> None:
     """Needs app.state.settings and app.state.sessions."""
     sessions = app.state.sessions
     data_dir = app.state.settings.data_dir
-    purge_expired(sessions, data_dir)  # recordings left from before a restart
 
     def engines() -> VoiceEngines:
         words = recognition_words(sessions)
@@ -64,11 +62,7 @@ def install_voice(app: FastAPI) -> None:
             return
         with session_scope(sessions) as session:
             staff, client = session.get(StaffUser, member_id), session.get(Client, client_id)
-            allowed = (
-                staff is not None
-                and client is not None
-                and (staff.role == "admin" or staff in client.staff)
-            )
+            allowed = staff is not None and client is not None and may_see(staff, client)
             if not allowed or not is_recording(client):
                 return
         save_recording(data_dir, client_id, pcm)

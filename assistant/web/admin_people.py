@@ -34,7 +34,15 @@ class ClientForm:
     store_id: int | None
     substitution: str
     speech_rate: float
-    staff_ids: list[int]
+    staff: list[StaffUser]
+
+    def apply_to(self, client: Client) -> Client:
+        client.display_name = self.display_name
+        client.store_id = self.store_id
+        client.substitution = self.substitution
+        client.speech_rate = self.speech_rate
+        client.staff = self.staff
+        return client
 
 
 def _client_form(form: FormData, session: Session) -> ClientForm:
@@ -53,10 +61,12 @@ def _client_form(form: FormData, session: Session) -> ClientForm:
     if rate not in SPEECH_RATES:
         raise ValueError("Välj en taltakt.")
     staff_ids = [int(v) for v in form.getlist("staff_id") if str(v).isdigit()]
-    known = set(session.scalars(select(StaffUser.id).where(StaffUser.id.in_(staff_ids))))
-    if len(known) != len(set(staff_ids)):
+    members = list(
+        session.scalars(select(StaffUser).where(StaffUser.id.in_(staff_ids)).order_by(StaffUser.id))
+    )
+    if len(members) != len(set(staff_ids)):
         raise ValueError("Personalen finns inte.")
-    return ClientForm(name, store_id, substitution, float(rate), sorted(known))
+    return ClientForm(name, store_id, substitution, float(rate), members)
 
 
 def _clients_page(
@@ -95,16 +105,7 @@ async def add_client(
         fields = _client_form(await request.form(), session)
     except ValueError as error:
         return _clients_page(request, session, staff, 422, error=str(error))
-    members = list(session.scalars(select(StaffUser).where(StaffUser.id.in_(fields.staff_ids))))
-    session.add(
-        Client(
-            display_name=fields.display_name,
-            store_id=fields.store_id,
-            substitution=fields.substitution,
-            speech_rate=fields.speech_rate,
-            staff=members,
-        )
-    )
+    session.add(fields.apply_to(Client()))
     return RedirectResponse("/admin/clients", status_code=303)
 
 
@@ -127,13 +128,7 @@ async def update_client(
         fields = _client_form(await request.form(), session)
     except ValueError as error:
         return _clients_page(request, session, staff, 422, error=str(error))
-    client.display_name = fields.display_name
-    client.store_id = fields.store_id
-    client.substitution = fields.substitution
-    client.speech_rate = fields.speech_rate
-    client.staff = list(
-        session.scalars(select(StaffUser).where(StaffUser.id.in_(fields.staff_ids)))
-    )
+    fields.apply_to(client)
     return RedirectResponse("/admin/clients", status_code=303)
 
 

@@ -85,10 +85,15 @@ def require_admin(staff: StaffUser = Depends(current_staff)) -> StaffUser:
     return staff
 
 
+def may_see(staff: StaffUser, client: Client) -> bool:
+    """Admins see every client; other staff only the clients linked to them."""
+    return staff.role == "admin" or staff in client.staff
+
+
 def client_for(session: Session, staff: StaffUser, client_id: int) -> Client:
     """The client if this staff member may see them; 404 otherwise (no hint that it exists)."""
     client = session.get(Client, client_id)
-    if client is None or (staff.role != "admin" and staff not in client.staff):
+    if client is None or not may_see(staff, client):
         raise HTTPException(status_code=404, detail="Kunden finns inte.")
     return client
 
