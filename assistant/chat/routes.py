@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from assistant.chat.messages import clean_message
 from assistant.chat.rasa_client import ChatReply, ChatResult, RasaClient
 from assistant.db.models import StaffUser
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff
 
 router = APIRouter()
@@ -48,7 +48,7 @@ async def chat(
     client_id: int,
     message: ChatIn,
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
     rasa: RasaClient = Depends(rasa_client),
 ) -> dict:
     client_for(session, staff, client_id)

@@ -19,7 +19,7 @@ from assistant.voice.recordings import (
 )
 from assistant.voice.routes import voice_router
 from assistant.voice.vocabulary import recognition_words
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff, may_see, require_csrf
 
 recording_router = APIRouter()
@@ -31,7 +31,7 @@ def switch_debug_recording(
     request: Request,
     on: str = Form(""),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """Staff turn on saving this client's speech for 24 hours, or off (deleting what was saved)."""
     client = client_for(session, staff, client_id)

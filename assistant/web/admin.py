@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import ORDER_CHANNELS, StaffUser, Store
 from assistant.orders.money import format_sek, to_ore
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.security import require_admin, require_csrf
 from assistant.web.templating import render
 
@@ -89,7 +89,7 @@ def _page(request: Request, session: Session, staff: StaffUser, **extra: object)
 def stores(
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     return _page(request, session, staff)
 
@@ -99,7 +99,7 @@ async def update_fees(
     store_id: int,
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     store = _store(session, store_id)
     form = await request.form()
@@ -117,7 +117,7 @@ async def update_channel(
     store_id: int,
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     store = _store(session, store_id)
     try:

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from assistant.catalog_import import CatalogFormatError, import_catalog
 from assistant.db.models import StaffUser
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.security import require_admin, require_csrf
 from assistant.web.templating import render
 
@@ -33,7 +33,7 @@ def catalog_page(request: Request, staff: StaffUser = Depends(require_admin)) ->
 async def upload_catalog(
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     form = await request.form()
     upload = form.get("file")

@@ -16,7 +16,7 @@ from assistant.cli_staff import MIN_PASSWORD_LENGTH
 from assistant.db.models import Client, Order, StaffUser, Store
 from assistant.orders.basket import SUBSTITUTION_LABELS
 from assistant.voice.recordings import delete_recordings
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.security import hash_password, require_admin, require_csrf
 from assistant.web.templating import render
 
@@ -90,7 +90,7 @@ def _clients_page(
 def clients(
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     return _clients_page(request, session, staff)
 
@@ -99,7 +99,7 @@ def clients(
 async def add_client(
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     try:
         fields = _client_form(await request.form(), session)
@@ -121,7 +121,7 @@ async def update_client(
     client_id: int,
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     client = _client(session, client_id)
     try:
@@ -137,7 +137,7 @@ async def delete_client(
     client_id: int,
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """Deletes the client with baskets, orders, history and preferences (the right to erasure)."""
     client = _client(session, client_id)
@@ -172,7 +172,7 @@ def _staff_page(
 def staff_accounts(
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     return _staff_page(request, session, staff)
 
@@ -181,7 +181,7 @@ def staff_accounts(
 async def add_staff_account(
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     form = await request.form()
     username = str(form.get("username", "")).strip()
@@ -209,7 +209,7 @@ async def set_active(
     member_id: int,
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """Deactivate or reactivate an account; an admin cannot lock themselves out."""
     member = session.get(StaffUser, member_id)

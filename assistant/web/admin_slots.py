@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from assistant.db.models import DeliverySlot, StaffUser, Store
 from assistant.orders.slots import LOCAL_TZ as LOCAL
 from assistant.orders.slots import as_utc, slot_label
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.security import require_admin, require_csrf
 from assistant.web.templating import render
 
@@ -46,7 +46,7 @@ def slots(
     store_id: int,
     request: Request,
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     return _page(request, session, staff, _store(session, store_id))
 
@@ -61,7 +61,7 @@ def add_slot(
     capacity: int = Form(ge=1, le=1000),
     cutoff_hours: int = Form(ge=0, le=14 * 24),
     staff: StaffUser = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     store = _store(session, store_id)
     starts = datetime.combine(day, start, LOCAL).astimezone(UTC)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from assistant.db.models import StaffUser
 from assistant.web.cards import product_cards
 from assistant.web.client_page import render_client
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.matching import MAX_ITEM_TEXT, match_item, store_index
 from assistant.web.security import (
     authenticate,
@@ -34,7 +34,7 @@ def login(
     request: Request,
     username: str = Form(max_length=100),
     password: str = Form(max_length=200),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     staff = authenticate(session, username, password)
     if staff is None:
@@ -59,7 +59,7 @@ def logout(request: Request) -> Response:
 def client_list(
     request: Request,
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     return render(request, "clients.html", staff=staff, clients=visible_clients(session, staff))
 
@@ -69,7 +69,7 @@ def client_view(
     client_id: int,
     request: Request,
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     client = client_for(session, staff, client_id)
     return render_client(request, session, staff, client)
@@ -85,7 +85,7 @@ def find_item(
     text: str = Form(min_length=1, max_length=MAX_ITEM_TEXT),
     wish_line: int | None = Form(None),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """Match a typed item ("två liter mellanmjölk") and show its candidates as picture cards."""
     client = client_for(session, staff, client_id)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Client, StaffUser
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 
 _hasher = PasswordHasher()
 # Verifying against a real hash when the user is unknown keeps timing equal for both cases.
@@ -70,7 +70,7 @@ def log_in(request: Request, staff: StaffUser) -> None:
     csrf_token(request)
 
 
-def current_staff(request: Request, session: Session = Depends(db_session)) -> StaffUser:
+def current_staff(request: Request, session: Session = DB_SESSION) -> StaffUser:
     staff_id = request.session.get("staff_id")
     staff = session.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
     if staff is None or not staff.active:

@@ -31,7 +31,7 @@ from assistant.orders.money import format_sek
 from assistant.orders.slots import as_utc, slot_label
 from assistant.web.basket_view import quantity_text
 from assistant.web.client_page import render_client
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff, require_csrf
 from assistant.web.templating import render
 
@@ -67,7 +67,7 @@ def add_to_basket(
     spoken_text: str = Form("", max_length=500),
     wish_line: int | None = Form(None),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """A tapped picture card: add that product with the spoken quantity (settling the waiting
     wish `wish_line` when staff picked it from the queue)."""
@@ -87,7 +87,7 @@ def change_quantity(
     request: Request,
     quantity: str = Form(max_length=MAX_NUMBER_TEXT),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """The − / + buttons post the new quantity (so a double tap does not count twice)."""
     return _change(request, session, staff, client_id, lambda: set_quantity(
@@ -101,7 +101,7 @@ def remove(
     line_id: int,
     request: Request,
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     return _change(request, session, staff, client_id, lambda: remove_line(
         session, client_id, line_id, actor=staff.id
@@ -115,7 +115,7 @@ def substitution(
     request: Request,
     choice: str = Form(max_length=20),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     return _change(request, session, staff, client_id, lambda: set_substitution(
         session, client_id, line_id, choice, actor=staff.id
@@ -128,7 +128,7 @@ def choose_slot(
     request: Request,
     slot_id: int = Form(),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     return _change(request, session, staff, client_id, lambda: book_slot(
         session, client_id, slot_id, actor=staff.id
@@ -143,7 +143,7 @@ def confirm(
     shown_total: int = Form(ge=0, le=100_000_000),
     armed: str = Form("0", max_length=1),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """Place the order. The first tap only arms the button (without JavaScript, the server
     shows the armed button); the key from the shown summary makes a repeat the same order."""
@@ -179,7 +179,7 @@ def receipt(
     order_id: int,
     request: Request,
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     client = client_for(session, staff, client_id)
     order = session.get(Order, order_id)

@@ -16,7 +16,7 @@ from assistant.orders.money import format_sek
 from assistant.orders.outbox import retry_order
 from assistant.orders.slots import LOCAL_TZ
 from assistant.orders.statement import monthly_statement, monthly_statement_pdf
-from assistant.web.deps import db_session
+from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff, require_csrf, visible_clients
 from assistant.web.templating import render
 
@@ -28,7 +28,7 @@ MONTH_PATTERN = r"^\d{4}-\d{2}$"
 def waiting_for_staff(
     request: Request,
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """Basket lines (from chat or voice) where the assistant could not pick the product."""
     client_ids = [client.id for client in visible_clients(session, staff)]
@@ -70,7 +70,7 @@ def _last_error(order: Order) -> str:
 def orders_needing_attention(
     request: Request,
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     """Orders the store could not be given (hand-off failed after all retries)."""
     return _attention_page(request, session, staff)
@@ -81,7 +81,7 @@ def retry(
     order_id: int,
     request: Request,
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     order = session.get(Order, order_id)
     if order is None:
@@ -113,7 +113,7 @@ def statement(
     request: Request,
     month: str | None = Query(None, pattern=MONTH_PATTERN),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     client = client_for(session, staff, client_id)
     year, number = _month(month)
@@ -130,7 +130,7 @@ def statement_pdf(
     client_id: int,
     month: str | None = Query(None, pattern=MONTH_PATTERN),
     staff: StaffUser = Depends(current_staff),
-    session: Session = Depends(db_session),
+    session: Session = DB_SESSION,
 ) -> Response:
     client = client_for(session, staff, client_id)
     year, number = _month(month)

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import func, select
+from fastapi.testclient import TestClient
+from sqlalchemy import event, func, select
 
 from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import AuditEvent, DeliverySlot, Order, OrderLine, OutboxMessage, Product
@@ -179,6 +180,32 @@ def test_bad_quantities_are_refused_and_nothing_is_written(
                      quantity=quantity)  # fmt: skip
     assert response.status_code == 422
     assert 'role="alert"' in response.text
+    assert _counts(migrated_url) == before
+
+
+def test_the_change_is_committed_before_the_answer_says_it_worked(
+    web: WebWorld, migrated_url: str
+) -> None:
+    """The page a tap redirects to reads the new line at once (the browser follows the 303
+    immediately); so a commit that fails must be an error, never a 303 that already went out."""
+    web.login("anna")
+    milk = _product_id(migrated_url, "Mellanmjölk 1,5%", "1l")
+    token = web.csrf("/staff/clients")
+    before = _counts(migrated_url)
+    sessions = web.client.app.state.sessions
+
+    def fail(session) -> None:
+        raise RuntimeError("the database went away at commit")
+
+    event.listen(sessions, "before_commit", fail)
+    try:
+        quiet = TestClient(web.client.app, base_url="http://127.0.0.1",
+                           cookies=web.client.cookies, raise_server_exceptions=False)  # fmt: skip
+        response = quiet.post(f"/clients/{web.anna_client_id}/basket", follow_redirects=False,
+                              data={"csrf_token": token, "product_id": str(milk), "quantity": "1"})  # fmt: skip
+    finally:
+        event.remove(sessions, "before_commit", fail)
+    assert response.status_code == 500
     assert _counts(migrated_url) == before
 
 
