@@ -170,7 +170,7 @@ class CatalogIndex:
             else:
                 item.reason = "inget att söka efter"
             return item
-        scored, kinds, head = self._search(query)
+        scored, kinds, head, hits = self._search(query)
         if amount.unit in {"st", "kg"}:  # a pack of that many ("sex ägg"), or loose produce
             for i in scored:
                 size = self.products[i].size
@@ -183,7 +183,10 @@ class CatalogIndex:
         ranked = heapq.nsmallest(300, scored, key=order)
         heads = kinds
         kinds = {i: self._kind(i, heads[i]) for i in ranked if i in heads}
-        if len(query) == 1 and self._generic(head) and ranked:
+        # other words the best match has narrow the choice ("gul lök"); a word no such product
+        # has ("mjukt bröd") leaves the head word as open as it was alone
+        narrowing = [w for w in query if w != head and ranked and ranked[0] in hits[w]]
+        if not narrowing and self._generic(head) and ranked:
             strong = {i for i in ranked if scored[i] >= 0.7 * scored[ranked[0]]}
             # one of each kind first: a picture choice
             ranked = _by_kind(ranked, {i: k for i, k in kinds.items() if i in strong}, head)
@@ -201,7 +204,7 @@ class CatalogIndex:
         item.candidates = [self._candidate(i, scored[i], kinds.get(i, ""), counts) for i in ranked]
         for candidate in item.candidates:
             item.groups.setdefault(candidate.kind, []).append(candidate.key)
-        self._decide(item, query, head, counts)
+        self._decide(item, narrowing, head, counts)
         return item
 
     def _join_compounds(self, words: list[str]) -> list[str]:
@@ -245,6 +248,14 @@ class CatalogIndex:
                     hits[i] = (weight, token, how)
 
         root = self._root(word)
+        if word not in self.postings and root not in self.postings:
+            # a spoken compound the catalog writes apart: "isbergssallad" -> "Sallad Isberg"
+            parts = self._parts(word)
+            if parts:
+                left, right = parts
+                both = self.postings[left] & self.postings[right]
+                add(both, 1.0, right, "isärskrivet")
+                add(self.postings[right] - both, 0.55, right, "sammansättning")
         if len(word) >= 3:
             for compound in self.by_suffix.get(word, set()) | self.by_suffix.get(root, set()):
                 add(self.postings[compound], 0.8, compound, "sammansättning")
@@ -271,6 +282,22 @@ class CatalogIndex:
                 add(self.brand_postings.get(token, ()), factor * score / 100, token, "stavning")
         return hits
 
+    def _parts(self, word: str) -> tuple[str, str] | None:
+        """Two catalog words that make `word`, with a linking s, i or e between them or none
+        ("isberg|s|sallad", "pytt|i|panna"); the longest head wins."""
+        for cut in range(3, len(word) - 2):
+            left, rest = word[:cut], word[cut:]
+            if left not in self.postings:
+                continue
+            for right in (rest, rest[1:] if rest[0] in "sie" else ""):
+                if (
+                    len(right) >= 3
+                    and right in self.postings
+                    and self.postings[left] & self.postings[right]
+                ):
+                    return left, right
+        return None
+
     def _root(self, word: str) -> str:
         """The singular the catalog knows: paprikor -> paprika, påsar -> påse, tomater -> tomat."""
         forms = [word[:-1]] if word.endswith(("r", "n")) else []  # avokador, äpplen
@@ -281,7 +308,9 @@ class CatalogIndex:
                 return form
         return stem(word)
 
-    def _search(self, query: list[str]) -> tuple[dict[int, float], dict[int, str], str]:
+    def _search(
+        self, query: list[str]
+    ) -> tuple[dict[int, float], dict[int, str], str, dict[str, dict]]:
         hits = {word: self._word_hits(word) for word in query}
         # the head noun: spoken Swedish names the thing first and its variety after it
         # ("yoghurt jordgubb", "potatismos pulver"), after any adjectives ("krossade tomater")
@@ -309,7 +338,7 @@ class CatalogIndex:
             extra = max(0, self.content_size[i] - len(query))
             position = 0.15 if self.first_word[i] in query else 0.0
             scored[i] = round(100 * value / total + 10 * position - 2.5 * extra, 2)
-        return scored, kinds, head
+        return scored, kinds, head, hits
 
     def _kind(self, i: int, token: str) -> str:
         """A product's kind for the matched word: the compound itself ("mellanmjölk") or the
@@ -347,9 +376,11 @@ class CatalogIndex:
         head_last = sum(n for kind, n in modifiers.items() if " " in kind)
         return len(modifiers) >= 6 and head_last >= 0.4 * len(exact)
 
-    def _decide(self, item: ItemMatch, query: list[str], head: str, counts: Counter[str]) -> None:
+    def _decide(
+        self, item: ItemMatch, narrowing: list[str], head: str, counts: Counter[str]
+    ) -> None:
         kinds = {c.kind for c in item.candidates}
-        if len(query) > 1:
+        if narrowing:
             item.reason = "fler ord avgör varan"
             return
         if not self._generic(head) or len(kinds) < 2:
@@ -385,13 +416,19 @@ class CatalogIndex:
 
 ADJECTIVES = _words(
     "gul gula röd röda grön gröna vit vita svart svarta blå stor stora liten lilla små "
-    "färsk färska fryst frysta ny nya mild milda stark starka söt söta sur sura"
+    "färsk färska fryst frysta ny nya mild milda stark starka söt söta sur sura mjuk mjuka "
+    "grov grova ljus ljusa mörk mörka fin fina hel hela"
 )
 
 
 def _adjective(word: str) -> bool:
     """Rough: 'krossade', 'rökt', 'riven', 'naturell' describe; they are not the thing."""
-    return word in ADJECTIVES or word.endswith(("ade", "ad", "rökt", "kokt", "iga", "iskt", "ell"))
+    neuter = word.endswith("t") and word[:-1] in ADJECTIVES  # "mjukt bröd", "vitt vin"
+    return (
+        word in ADJECTIVES
+        or neuter
+        or word.endswith(("ade", "ad", "rökt", "kokt", "iga", "iskt", "ell"))
+    )
 
 
 def _content(words: list[str]) -> list[str]:

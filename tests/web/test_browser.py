@@ -6,6 +6,7 @@ the small demo catalog from conftest. Screenshots go to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -16,7 +17,8 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -187,15 +189,19 @@ def receiver() -> Iterator[Receiver]:
     store.close()
 
 
-@pytest.fixture
-def live(tmp_path: Path, seeder, receiver: Receiver) -> Iterator[tuple[LiveApp, int]]:
-    """A running app on a seeded SQLite database, and the id of anna's client."""
+@contextmanager
+def _running_app(
+    tmp_path: Path, seeder, prepare: Callable[[str], None] = lambda url: None, **env: str
+) -> Iterator[tuple[LiveApp, int]]:
+    """A running app on a seeded SQLite database (`prepare`d further), and the id of anna's
+    client."""
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     upgrade_database(url)
     client_id, _ = seeder(url)
-    _prepare_store(url, receiver.url)
+    prepare(url)
     (tmp_path / "catalog").mkdir()
     app = LiveApp(tmp_path, url)
+    app.env.update(env)
     try:
         app.start()
         yield app, client_id
@@ -204,16 +210,34 @@ def live(tmp_path: Path, seeder, receiver: Receiver) -> Iterator[tuple[LiveApp, 
 
 
 @pytest.fixture
-def page() -> Iterator:
+def live(tmp_path: Path, seeder, receiver: Receiver) -> Iterator[tuple[LiveApp, int]]:
+    """The app, with a store that hands orders to the test's webhook."""
+    prepare = functools.partial(_prepare_store, webhook_url=receiver.url)
+    with _running_app(tmp_path, seeder, prepare) as running:
+        yield running
+
+
+@contextmanager
+def _browser_page(*args: str, permissions: tuple[str, ...] = ()) -> Iterator:
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="sv-SE")
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *args]
+        )
+        context = browser.new_context(
+            viewport={"width": 1024, "height": 768}, locale="sv-SE", permissions=list(permissions)
+        )
         yield context.new_page()
         browser.close()
+
+
+@pytest.fixture
+def page() -> Iterator:
+    with _browser_page() as opened:
+        yield opened
 
 
 def _check_page(page, name: str) -> None:
@@ -378,3 +402,56 @@ def test_an_order_confirmed_just_before_a_crash_reaches_the_store_once(
     app.start()
     _wait_for_hand_off(receiver, 60)  # a row the killed worker had claimed waits for its lease
     assert len(receiver.accepted) == 1
+
+
+DECODED_AUDIO_COUNTER = """
+window.decodedReplies = 0;
+const decode = AudioContext.prototype.decodeAudioData;
+AudioContext.prototype.decodeAudioData = function (...args) {
+  return decode.apply(this, args).then((buffer) => { window.decodedReplies += 1; return buffer; });
+};
+"""
+
+
+@pytest.fixture
+def voice_live(tmp_path: Path, seeder, swedish_models_dir: Path) -> Iterator[tuple[LiveApp, int]]:
+    """The app with the small real models under the Swedish names (voice on)."""
+    with _running_app(tmp_path, seeder, HANDLA_MODELS_DIR=str(swedish_models_dir)) as running:
+        yield running
+
+
+def test_the_microphone_path_from_speech_to_a_spoken_answer(
+    voice_live: tuple[LiveApp, int], spoken, tmp_path: Path
+) -> None:
+    """Chromium's fake microphone plays Swedish speech into the page's AudioWorklet; the text
+    Vosk heard waits for staff to send it; the answer is spoken (WAV chunks the page decodes)."""
+    app, client_id = voice_live
+    microphone = tmp_path / "microphone.wav"
+    microphone.write_bytes(spoken("två liter mellanmjölk och en limpa", rate=48_000))
+    fake_microphone = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={microphone}%noloop",
+        "--autoplay-policy=no-user-gesture-required",
+    )
+    with _browser_page(*fake_microphone, permissions=("microphone",)) as page:
+        page.add_init_script(DECODED_AUDIO_COUNTER)
+        _log_in(page, app.base, "anna")
+        page.goto(f"{app.base}/clients/{client_id}")
+        talk = page.locator("#voice-talk")
+        expect(page.locator("#voice-state")).to_contain_text("Tryck på knappen och säg")
+        talk.click()
+        expect(talk).to_have_text("Tryck när du pratat klart")
+        expect(page.locator("#voice-state")).to_have_text("Jag lyssnar…")
+        heard = page.locator("#voice-text")
+        expect(heard).to_be_visible(timeout=30_000)  # the server noticed the end of speech
+        text = heard.input_value()
+        assert text.strip(), "the recogniser's final text is empty"
+        expect(talk).to_have_text("Tryck och prata")
+        _check_page(page, "18-voice-heard")
+
+        heard.fill(f"{text} tack")  # staff may correct the text before it counts
+        page.locator("#voice-confirm").get_by_role("button", name="Skicka").click()
+        expect(page.locator("#chat-log .from-client")).to_have_text(f"Du: {text} tack")
+        expect(page.locator("#chat-log .from-assistant")).to_contain_text("svarar inte just nu")
+        page.wait_for_function("window.decodedReplies >= 3", timeout=30_000)  # one per sentence
