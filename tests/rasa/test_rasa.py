@@ -1,5 +1,6 @@
 """Rasa's own checks on the training data and model: validation, the Swedish end-to-end
-conversations (`rasa test core --fail-on-prediction-errors`) and NLU 2-fold cross-validation.
+conversations (`rasa test core --fail-on-prediction-errors`), NLU 2-fold cross-validation and
+the trained model on phrases it was not trained on.
 
 Runs the real Rasa from .venv-rasa; trains first (script/train) only when the data changed.
 About 4–5 minutes on 2 cores when a model must be trained, 3 when it is current.
@@ -22,6 +23,8 @@ RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 CONVERSATIONS = PROJECT_ROOT / "tests" / "test_conversations.yml"
 MIN_INTENT_F1 = 0.72  # measured 0.77 (2 folds, README); a floor against regressions
 MIN_ENTITY_F1 = 0.82  # measured 0.89
+UNSEEN = PROJECT_ROOT / "tests" / "rasa" / "unseen_phrases.yml"
+MIN_UNSEEN_INTENT_F1 = 0.88  # measured 0.95 (README)
 
 if not RASA.exists():
     pytest.skip("Rasa is not installed (.venv-rasa): run ./script/setup", allow_module_level=True)
@@ -86,3 +89,18 @@ def test_nlu_cross_validation(tmp_path: Path) -> None:
     print(f"\nNLU 2-fold cross-validation: intent F1 {intent_f1:.3f}, entity F1 {entity_f1:.3f}")
     assert intent_f1 >= MIN_INTENT_F1
     assert entity_f1 >= MIN_ENTITY_F1
+
+
+def test_the_model_understands_phrases_it_was_not_trained_on(
+    trained_model: Path, tmp_path: Path
+) -> None:
+    result = _rasa(
+        "test", "nlu", "--model", str(trained_model), "--nlu", str(UNSEEN), "--out", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    intent_f1 = _weighted_f1(tmp_path / "intent_report.json")
+    errors = json.loads((tmp_path / "intent_errors.json").read_text(encoding="utf-8"))
+    print(f"\nUnseen phrases: intent F1 {intent_f1:.3f}")
+    assert intent_f1 >= MIN_UNSEEN_INTENT_F1, [
+        (e["text"], e["intent"], e["intent_prediction"]["name"]) for e in errors
+    ]
