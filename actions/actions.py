@@ -20,11 +20,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.basket import Basket, Line, ServiceError, basket_of
 from actions.catalog import client_id_of, index_for, sessions
 from actions.choosing import choose
-from actions.wording import amount_text, choice_question, join_words, unique
+from actions.wording import amount_text, choice_question, join_words, unique, usual_question
 from assistant.db import session_scope
+from assistant.web.matching import purchase_prior
 from catalog_matcher import ItemMatch
 from catalog_matcher.normalize import fold
 from catalog_matcher.quantities import to_number
+from catalog_matcher.result import BOUGHT_BEFORE
 
 log = logging.getLogger(__name__)
 MAX_CARDS = 4
@@ -69,12 +71,15 @@ def _show_next(dispatcher: CollectingDispatcher, basket: Basket, pending: Pendin
     """Ask the client to choose for the first pending item, with its picture cards."""
     item = pending[0]
     cards = [c for c in (basket.card(k) for k in item["keys"]) if c]
-    question = choice_question(
-        item["text"],
-        item["kinds"],
-        unique([c.brand for c in cards]),
-        unique([c.name for c in cards]),
-    )
+    if item.get("usual") and cards:
+        question = usual_question(cards[0].name, cards[0].brand)
+    else:
+        question = choice_question(
+            item["text"],
+            item["kinds"],
+            unique([c.brand for c in cards]),
+            unique([c.name for c in cards]),
+        )
     dispatcher.utter_message(
         text=question,
         json_message={
@@ -93,6 +98,7 @@ def _pending_item(item: ItemMatch) -> dict[str, Any]:
         "unit": item.unit,
         "keys": [c.key for c in shown],
         "kinds": kinds,
+        "usual": not item.ambiguous and shown[0].why == BOUGHT_BEFORE,
     }
 
 
@@ -101,9 +107,11 @@ class ActionAddItems(BasketAction, Action):
         return "action_add_items"
 
     def act(self, dispatcher, tracker, basket):  # type: ignore[no-untyped-def]
+        client_id = client_id_of(tracker.sender_id)
         with session_scope(sessions()) as session:
-            index = index_for(session, client_id_of(tracker.sender_id))
-        items = index.match(_text(tracker))
+            index = index_for(session, client_id)
+            history = purchase_prior(session, client_id) if client_id is not None else []
+        items = index.match(_text(tracker), history)
         added, missing, pending, noted = [], [], [], False
         for item in items:
             if not item.candidates:

@@ -41,3 +41,9 @@ def choice_question(said: str, kinds: list[str], brands: list[str], names: list[
         kind = kinds[0] if kinds and len(kinds[0].split()) <= 2 else said
         head = f"Jag hittade {count} sorters {kind}"
     return f"{head}: {join_words(listed)}. Vilken vill du ha?"
+
+
+def usual_question(name: str, brand: str) -> str:
+    """ "Du brukar ta Mellanmjölk 1,5% från Arla. Den är först bland bilderna. Vilken vill du ha?"."""
+    usual = f"{name} från {brand}" if brand else name
+    return f"Du brukar ta {usual}. Den är först bland bilderna. Vilken vill du ha?"

@@ -17,7 +17,7 @@ from catalog_matcher.history import Purchase, purchase_counts
 from catalog_matcher.normalize import drop_fillers, fold, tokens
 from catalog_matcher.product import Product
 from catalog_matcher.quantities import read_amount
-from catalog_matcher.result import Candidate, ItemMatch
+from catalog_matcher.result import BOUGHT_BEFORE, Candidate, ItemMatch
 from catalog_matcher.splitting import split_items
 
 
@@ -395,7 +395,7 @@ class CatalogIndex:
 
     def _candidate(self, i: int, score: float, kind: str, counts: Counter[str]) -> Candidate:
         product = self.products[i]
-        why = "köpt förut" if product.key in counts else ""
+        why = BOUGHT_BEFORE if product.key in counts else ""
         return Candidate(
             product.key,
             product.name,

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+BOUGHT_BEFORE = "köpt förut"  # a candidate's `why` when the client's history put it first
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:

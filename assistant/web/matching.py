@@ -1,6 +1,7 @@
 """The catalog matcher over a store's products in the database, one index per store (cached).
 
-Matcher keys are the database product ids as text, so a candidate maps straight back to a row.
+Matcher keys are the database product ids as text, so a candidate maps straight back to a row
+(and the client's purchase history maps onto them as the matcher's prior).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from assistant.db.models import Product
-from catalog_matcher import CatalogIndex, ItemMatch
+from assistant.db.models import Product, PurchaseHistory
+from catalog_matcher import CatalogIndex, ItemMatch, Purchase
 from catalog_matcher.product import Offer as OfferRecord
 from catalog_matcher.product import Product as Record
 from catalog_matcher.product import Size
@@ -76,5 +77,16 @@ def store_index(cache: dict[int, tuple[tuple, CatalogIndex]], session: Session,
     return cache[store_id][1]
 
 
-def match_item(index: CatalogIndex, text: str) -> ItemMatch:
-    return index.match_item(text.strip()[:MAX_ITEM_TEXT])
+def purchase_prior(session: Session, client_id: int) -> list[Purchase]:
+    """What the client has bought and how often: their usual "mjölk" comes first and settles
+    a word that alone names many kinds (the matcher's history prior)."""
+    rows = session.execute(
+        select(PurchaseHistory.product_id, func.count())
+        .where(PurchaseHistory.client_id == client_id)
+        .group_by(PurchaseHistory.product_id)
+    )
+    return [Purchase(key=str(product_id), count=count) for product_id, count in rows]
+
+
+def match_item(index: CatalogIndex, text: str, history: list[Purchase] | None = None) -> ItemMatch:
+    return index.match_item(text.strip()[:MAX_ITEM_TEXT], history)

@@ -10,7 +10,7 @@ from assistant.db.models import StaffUser
 from assistant.web.cards import product_cards
 from assistant.web.client_page import render_client
 from assistant.web.deps import DB_SESSION
-from assistant.web.matching import MAX_ITEM_TEXT, match_item, store_index
+from assistant.web.matching import MAX_ITEM_TEXT, match_item, purchase_prior, store_index
 from assistant.web.security import (
     authenticate,
     client_for,
@@ -97,7 +97,8 @@ def find_item(
     if not hasattr(state, "matcher_indexes"):
         state.matcher_indexes = {}
     cache = state.matcher_indexes
-    item = match_item(store_index(cache, session, client.store_id), text)
+    index = store_index(cache, session, client.store_id)
+    item = match_item(index, text, purchase_prior(session, client.id))
     ids = [int(c.key) for c in item.candidates[:MAX_CANDIDATES]]
     context["item"] = item
     chosen = ids if item.ambiguous else ids[:1]

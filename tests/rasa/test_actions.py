@@ -14,7 +14,7 @@ from actions import catalog
 from actions.catalog import CardInfo
 from actions.choosing import choose
 from assistant.db import session_scope
-from assistant.db.models import Order
+from assistant.db.models import Order, Product, PurchaseHistory
 
 
 def _tracker(sender: str, text: str, entities: list[dict[str, Any]] = (), pending=None) -> Tracker:
@@ -129,3 +129,17 @@ def test_an_unknown_item_is_written_up_for_staff(shop: int) -> None:
         assert [(ln.spoken_text, ln.status) for ln in basket.lines] == [("blorfnik", "needs_staff")]
     messages, _ = _run(act.ActionPlaceOrder(), _tracker(sender, "ja"))
     assert "Personalen behöver välja vara" in messages[0]["text"]
+
+
+def test_the_clients_usual_product_comes_first_and_is_named(shop: int) -> None:
+    with session_scope(catalog.sessions()) as session:
+        garant = session.query(Product).filter_by(brand="Garant").one()
+        session.add_all(
+            PurchaseHistory(client_id=shop, product_id=garant.id, quantity=2) for _ in range(2)
+        )
+    messages, _ = _run(act.ActionAddItems(), _tracker(f"client-{shop}", "mellanmjölk"))
+    question = messages[-1]
+    assert question["text"] == (
+        "Du brukar ta Mellanmjölk 1,5% från Garant. Den är först bland bilderna. Vilken vill du ha?"
+    )
+    assert question["custom"]["cards"][0]["brand"] == "Garant"

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
+from assistant.db import make_engine, make_sessionmaker, session_scope
+from assistant.db.models import Product, PurchaseHistory
+
 if TYPE_CHECKING:
     from conftest import WebWorld
 
@@ -67,3 +72,22 @@ def test_a_catalog_import_elsewhere_is_seen_at_once(
     page = _search(web, web.anna_client_id, "bröd")
     assert "Lingongrova" not in page.text and "Skogaholmslimpa" in page.text
     assert "34,95\u00a0kr" in page.text
+
+
+def test_the_clients_usual_product_settles_a_generic_word(web: WebWorld, migrated_url: str) -> None:
+    web.login("anna")
+    greta = web.anna_client_id
+    assert "Vilket mjölk menar du?" in _search(web, greta, "mjölk").text
+    engine = make_engine(migrated_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        usual = session.scalars(select(Product).where(Product.size_text == "1,5l")).one()
+        session.add_all(
+            PurchaseHistory(client_id=greta, product_id=usual.id, quantity=1) for _ in range(3)
+        )
+    engine.dispose()
+    page = _search(web, greta, "mjölk")
+    assert "”mjölk” – är det den här?" in page.text
+    assert page.text.count('class="product-card"') == 1
+    assert f'name="product_id" value="{usual.id}"' in page.text
+    not_annas = _search(web, web.bertil_client_id, "mjölk")  # Harry is bertil's client
+    assert not_annas.status_code == 404
