@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.basket import Basket, Line, ServiceError, basket_of
 from actions.catalog import client_id_of, index_for, sessions
-from actions.choosing import choose
+from actions.choosing import choose, names_a_card
 from actions.wording import amount_text, choice_question, join_words, unique, usual_question
 from assistant.db import session_scope
 from assistant.web.matching import purchase_prior
@@ -107,6 +107,11 @@ class ActionAddItems(BasketAction, Action):
         return "action_add_items"
 
     def act(self, dispatcher, tracker, basket):  # type: ignore[no-untyped-def]
+        pending: Pending = list(tracker.get_slot("pending") or [])
+        if pending:  # "Bregott" while the butter cards are shown picks that card
+            cards = [c for c in (basket.card(k) for k in pending[0]["keys"]) if c]
+            if names_a_card(_text(tracker), cards) is not None:
+                return ActionChoose().act(dispatcher, tracker, basket)
         client_id = client_id_of(tracker.sender_id)
         with session_scope(sessions()) as session:
             index = index_for(session, client_id)

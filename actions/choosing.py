@@ -63,3 +63,15 @@ def choose(text: str, entities: list[str], cards: list[CardInfo]) -> int | None:
             if any(token.startswith(root) for token in label):
                 return i
     return None
+
+
+def names_a_card(text: str, cards: list[CardInfo]) -> int | None:
+    """The card a one-word answer names by brand or by the first word of its name ("Bregott",
+    "knäckebröd"): a choice, even when it sounds like adding a product."""
+    words = [w for w in _words(text) if w and w not in IGNORED]
+    if len(words) != 1:
+        return None
+    for i, card in enumerate(cards):
+        if words[0] in (fold(card.brand), next(iter(_words(card.name)), "")):
+            return i
+    return None

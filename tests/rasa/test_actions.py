@@ -143,3 +143,20 @@ def test_the_clients_usual_product_comes_first_and_is_named(shop: int) -> None:
         "Du brukar ta Mellanmjölk 1,5% från Garant. Den är först bland bilderna. Vilken vill du ha?"
     )
     assert question["custom"]["cards"][0]["brand"] == "Garant"
+
+
+def test_naming_a_shown_card_picks_it_even_when_heard_as_adding() -> None:
+    sender = "demo-named"
+    _, events = _run(act.ActionAddItems(), _tracker(sender, "bröd"))
+    pending = _pending(events)
+    cards = [catalog.demo_product(key).name for key in pending[0]["keys"]]
+    kind = cards[-1].split()[0]  # e.g. "Rågbröd" from "Rågbröd Mustigt"
+    messages, events = _run(act.ActionAddItems(), _tracker(sender, f"{kind} tack", pending=pending))
+    assert messages[0]["text"] == f"Jag har lagt i 1 {cards[-1]}."
+    assert _pending(events) is None
+
+    _, events = _run(act.ActionAddItems(), _tracker(sender, "bröd"))
+    messages, events = _run(
+        act.ActionAddItems(), _tracker(sender, "två liter mellanmjölk", pending=_pending(events))
+    )  # a new item, not a choice among the breads
+    assert "mellanmjölk" in messages[-1]["text"].lower()
