@@ -203,7 +203,7 @@ def add_wish(
         return same
     if len(basket.lines) >= MAX_LINES:
         raise ServiceError(f"Korgen rymmer högst {MAX_LINES} varor.")
-    line = OrderLine(spoken_text=spoken_text, quantity=1, status="needs_staff")
+    line = OrderLine(spoken_text=spoken_text, quantity=Decimal(1), status="needs_staff")
     basket.lines.append(line)
     session.flush()
     record(session, basket, actor, "add_wish", line_id=line.id, spoken_text=spoken_text)

@@ -7,6 +7,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from assistant.db.models import StaffUser
+from assistant.orders.basket import add_wish
+from assistant.orders.errors import ServiceError
 from assistant.web.cards import product_cards
 from assistant.web.client_page import render_client
 from assistant.web.deps import DB_SESSION
@@ -87,7 +89,11 @@ def find_item(
     staff: StaffUser = Depends(current_staff),
     session: Session = DB_SESSION,
 ) -> Response:
-    """Match a typed item ("två liter mellanmjölk") and show its candidates as picture cards."""
+    """Match a typed item ("två liter mellanmjölk") and show its candidates as picture cards.
+
+    A whole list ("mjölk, bröd och två paket smör", say the client's wishes that staff order
+    alone) puts every item in the basket as a wish waiting for its product, and shows the
+    first one's cards; "Välj vara" on the others shows theirs."""
     client = client_for(session, staff, client_id)
     context: dict[str, object] = {"typed": text, "wish_line": wish_line}
     if client.store_id is None:
@@ -98,7 +104,17 @@ def find_item(
         state.matcher_indexes = {}
     cache = state.matcher_indexes
     index = store_index(cache, session, client.store_id)
-    item = match_item(index, text, purchase_prior(session, client.id))
+    history = purchase_prior(session, client.id)
+    listed = index.match(text, history) if wish_line is None else []
+    if len(listed) > 1:
+        try:
+            wishes = [add_wish(session, client.id, i.text, actor=staff.id) for i in listed]
+        except ServiceError as refusal:
+            session.rollback()
+            return render_client(request, session, staff, client, 422, error=refusal.message)
+        text, wish_line = listed[0].text, wishes[0].id
+        context.update(typed=text, wish_line=wish_line)
+    item = match_item(index, text, history)
     ids = [int(c.key) for c in item.candidates[:MAX_CANDIDATES]]
     context["item"] = item
     chosen = ids if item.ambiguous else ids[:1]

@@ -58,3 +58,34 @@ def test_another_staff_members_wish_is_invisible(web: WebWorld, migrated_url: st
     response = _post(web, f"/clients/{web.bertil_client_id}/items", text="snus",
                      wish_line=str(wish))  # fmt: skip
     assert response.status_code == 404
+
+
+def _card_form(page: str) -> tuple[str, dict[str, str]]:
+    form = re.search(r'<form method="post" action="(/clients/\d+/basket)">(.*?)</form>',
+                     page, re.S)  # fmt: skip
+    return form.group(1), dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+
+
+def test_a_typed_list_waits_item_by_item(web: WebWorld) -> None:
+    """Staff type the client's whole list; each item waits in the basket until its card is
+    tapped, the first one's cards at once."""
+    greta = web.anna_client_id
+    web.login("anna")
+    first = _post(web, f"/clients/{greta}/items", text="två liter mellanmjölk och bröd")
+    assert "”två liter mellanmjölk” – är det den här?" in first.text
+    assert first.text.count("Väntar på att personalen väljer vara") == 2
+    again = _post(web, f"/clients/{greta}/items", text="två liter mellanmjölk och bröd")
+    assert again.text.count("Väntar på att personalen väljer vara") == 2  # not twice over
+
+    action, fields = _card_form(first.text)
+    assert web.client.post(action, data=fields, follow_redirects=False).status_code == 303
+    page = web.client.get(f"/clients/{greta}").text
+    assert "2 st" in page and page.count("Väntar på att personalen väljer vara") == 1
+    (bread,) = re.findall(r'name="wish_line" value="(\d+)"', page)
+    choice = _post(web, f"/clients/{greta}/items", text="bröd", wish_line=bread)
+    assert "Vilket bröd menar du?" in choice.text
+    action, fields = _card_form(choice.text)
+    web.client.post(action, data=fields, follow_redirects=False)
+    page = web.client.get(f"/clients/{greta}").text
+    assert "Väntar på att personalen väljer vara" not in page and "Du beställer" not in page
+    assert page.count('class="basket-line"') == 2
