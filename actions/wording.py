@@ -44,6 +44,7 @@ def choice_question(said: str, kinds: list[str], brands: list[str], names: list[
 
 
 def usual_question(name: str, brand: str) -> str:
-    """ "Du brukar ta Mellanmjölk 1,5% från Arla. Den är först bland bilderna. Vilken vill du ha?"."""
+    """ "Du brukar ta Mellanmjölk 1,5% från Arla. Säg ”den vanliga”, eller välj en annan bild."
+    (not a yes/no question: a bare "ja" would not say which card)."""
     usual = f"{name} från {brand}" if brand else name
-    return f"Du brukar ta {usual}. Den är först bland bilderna. Vilken vill du ha?"
+    return f"Du brukar ta {usual}. Säg ”den vanliga”, eller välj en annan bild."

@@ -137,12 +137,17 @@ def test_the_clients_usual_product_comes_first_and_is_named(shop: int) -> None:
         session.add_all(
             PurchaseHistory(client_id=shop, product_id=garant.id, quantity=2) for _ in range(2)
         )
-    messages, _ = _run(act.ActionAddItems(), _tracker(f"client-{shop}", "mellanmjölk"))
+    sender = f"client-{shop}"
+    messages, events = _run(act.ActionAddItems(), _tracker(sender, "mellanmjölk"))
     question = messages[-1]
     assert question["text"] == (
-        "Du brukar ta Mellanmjölk 1,5% från Garant. Den är först bland bilderna. Vilken vill du ha?"
+        "Du brukar ta Mellanmjölk 1,5% från Garant. Säg ”den vanliga”, eller välj en annan bild."
     )
     assert question["custom"]["cards"][0]["brand"] == "Garant"
+    usual = _tracker(sender, "den vanliga", [{"entity": "choice", "value": "vanliga"}],
+                     _pending(events))  # fmt: skip
+    messages, _ = _run(act.ActionChoose(), usual)
+    assert messages[0]["text"].startswith("Jag har lagt i 1 Mellanmjölk 1,5%")
 
 
 def test_naming_a_shown_card_picks_it_even_when_heard_as_adding() -> None:
