@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.basket import Basket, Line, ServiceError, basket_of
-from actions.catalog import client_id_of, index_for, sessions
+from actions.catalog import CardInfo, client_id_of, index_for, sessions
 from actions.choosing import choose, names_a_card
 from actions.wording import amount_text, choice_question, join_words, unique, usual_question
 from assistant.db import session_scope
@@ -67,10 +67,15 @@ class BasketAction:
     ) -> list[EventType]: ...
 
 
+def _cards(basket: Basket, item: dict[str, Any]) -> list[CardInfo]:
+    """The picture cards of a pending item (products gone from the catalog left out)."""
+    return [c for c in (basket.card(k) for k in item["keys"]) if c]
+
+
 def _show_next(dispatcher: CollectingDispatcher, basket: Basket, pending: Pending) -> None:
     """Ask the client to choose for the first pending item, with its picture cards."""
     item = pending[0]
-    cards = [c for c in (basket.card(k) for k in item["keys"]) if c]
+    cards = _cards(basket, item)
     if item.get("usual") and cards:
         question = usual_question(cards[0].name, cards[0].brand)
     else:
@@ -107,11 +112,11 @@ class ActionAddItems(BasketAction, Action):
         return "action_add_items"
 
     def act(self, dispatcher, tracker, basket):  # type: ignore[no-untyped-def]
-        pending: Pending = list(tracker.get_slot("pending") or [])
-        if pending:  # "Bregott" while the butter cards are shown picks that card
-            cards = [c for c in (basket.card(k) for k in pending[0]["keys"]) if c]
+        shown: Pending = list(tracker.get_slot("pending") or [])
+        if shown:  # "Bregott" while the butter cards are shown picks that card
+            cards = _cards(basket, shown[0])
             if names_a_card(_text(tracker), cards) is not None:
-                return ActionChoose().act(dispatcher, tracker, basket)
+                return _pick(dispatcher, tracker, basket, shown, cards)
         client_id = client_id_of(tracker.sender_id)
         with session_scope(sessions()) as session:
             index = index_for(session, client_id)
@@ -154,26 +159,36 @@ class ActionChoose(BasketAction, Action):
         if not pending:
             dispatcher.utter_message(text="Det finns inget att välja just nu. Vad vill du handla?")
             return []
-        item = pending[0]
-        cards = [c for c in (basket.card(k) for k in item["keys"]) if c]
-        said = _entities(tracker, "choice") + _entities(tracker, "brand")
-        chosen = choose(_text(tracker), said, cards)
-        if chosen is None:
-            dispatcher.utter_message(
-                text="Jag förstod inte vilken du menar. Säg till exempel ”den första”."
-            )
-            return []
-        card = cards[chosen]
-        name = basket.add(card.product_key, Decimal(item["quantity"]), item["unit"], item["text"])
+        return _pick(dispatcher, tracker, basket, pending, _cards(basket, pending[0]))
+
+
+def _pick(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    basket: Basket,
+    pending: Pending,
+    cards: list[CardInfo],
+) -> list[EventType]:
+    """Add the card the client's words choose for the first pending item; then the next."""
+    item = pending[0]
+    said = _entities(tracker, "choice") + _entities(tracker, "brand")
+    chosen = choose(_text(tracker), said, cards)
+    if chosen is None:
         dispatcher.utter_message(
-            text=f"Jag har lagt i {amount_text(Decimal(item['quantity']))} {name}."
+            text="Jag förstod inte vilken du menar. Säg till exempel ”den första”."
         )
-        rest = pending[1:]
-        if rest:
-            _show_next(dispatcher, basket, rest)
-        else:
-            dispatcher.utter_message(text="Något mer?")
-        return [SlotSet("pending", rest or None)]
+        return []
+    card = cards[chosen]
+    name = basket.add(card.product_key, Decimal(item["quantity"]), item["unit"], item["text"])
+    dispatcher.utter_message(
+        text=f"Jag har lagt i {amount_text(Decimal(item['quantity']))} {name}."
+    )
+    rest = pending[1:]
+    if rest:
+        _show_next(dispatcher, basket, rest)
+    else:
+        dispatcher.utter_message(text="Något mer?")
+    return [SlotSet("pending", rest or None)]
 
 
 _ENDINGS = ("erna", "arna", "orna", "na", "en", "et", "n", "t")

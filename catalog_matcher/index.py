@@ -252,8 +252,7 @@ class CatalogIndex:
             # a spoken compound the catalog writes apart: "isbergssallad" -> "Sallad Isberg"
             parts = self._parts(word)
             if parts:
-                left, right = parts
-                both = self.postings[left] & self.postings[right]
+                right, both = parts
                 add(both, 1.0, right, "isärskrivet")
                 add(self.postings[right] - both, 0.55, right, "sammansättning")
         if len(word) >= 3:
@@ -282,20 +281,19 @@ class CatalogIndex:
                 add(self.brand_postings.get(token, ()), factor * score / 100, token, "stavning")
         return hits
 
-    def _parts(self, word: str) -> tuple[str, str] | None:
+    def _parts(self, word: str) -> tuple[str, set[int]] | None:
         """Two catalog words that make `word`, with a linking s, i or e between them or none
-        ("isberg|s|sallad", "pytt|i|panna"); the longest head wins."""
+        ("isberg|s|sallad", "pytt|i|panna"), and the products named by both; the longest head
+        (the second word) wins."""
         for cut in range(3, len(word) - 2):
             left, rest = word[:cut], word[cut:]
             if left not in self.postings:
                 continue
             for right in (rest, rest[1:] if rest[0] in "sie" else ""):
-                if (
-                    len(right) >= 3
-                    and right in self.postings
-                    and self.postings[left] & self.postings[right]
-                ):
-                    return left, right
+                if len(right) >= 3 and right in self.postings:
+                    both = self.postings[left] & self.postings[right]
+                    if both:
+                        return right, both
         return None
 
     def _root(self, word: str) -> str:

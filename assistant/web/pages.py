@@ -112,9 +112,10 @@ def find_item(
         except ServiceError as refusal:
             session.rollback()
             return render_client(request, session, staff, client, 422, error=refusal.message)
-        text, wish_line = listed[0].text, wishes[0].id
-        context.update(typed=text, wish_line=wish_line)
-    item = match_item(index, text, history)
+        item = listed[0]
+        context.update(typed=item.text, wish_line=wishes[0].id)
+    else:
+        item = match_item(index, text, history)
     ids = [int(c.key) for c in item.candidates[:MAX_CANDIDATES]]
     context["item"] = item
     chosen = ids if item.ambiguous else ids[:1]
