@@ -7,7 +7,7 @@ import dataclasses
 import secrets
 import sys
 
-from assistant.config import load_settings
+from assistant.config import Settings, load_settings
 from assistant.process_group import ProcessGroup, assistant_processes
 
 
@@ -23,14 +23,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=serve)
 
 
+def with_run_secrets(settings: Settings) -> Settings:
+    """Fresh secrets per run for what is not configured: Rasa's HTTP API token, the signature
+    of the app's messages to Rasa, and the token Rasa shows the action server."""
+    fresh = {
+        name: secrets.token_urlsafe(32)
+        for name in ("rasa_token", "rasa_channel_secret", "action_token")
+        if not getattr(settings, name)
+    }
+    return dataclasses.replace(settings, **fresh)
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from assistant.web.app import create_app
 
-    settings = load_settings()
-    if not settings.rasa_token:  # a fresh token per run keeps Rasa's HTTP API closed to others
-        settings = dataclasses.replace(settings, rasa_token=secrets.token_urlsafe(32))
+    settings = with_run_secrets(load_settings())
     specs, notes = ([], []) if args.no_assistant else assistant_processes(settings)
     for note in notes:
         print(note, file=sys.stderr)

@@ -22,6 +22,10 @@ class Settings:
     rasa_url: str
     rasa_token: str
     action_server_url: str
+    rasa_channel_secret: str = ""
+    """Signs the app's messages to Rasa's channel (HANDLA_RASA_CHANNEL_SECRET; random per run)."""
+    action_token: str = ""
+    """What Rasa shows the action server (HANDLA_ACTION_TOKEN; random per run)."""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "handla@localhost"
@@ -63,6 +67,8 @@ def load_settings() -> Settings:
         rasa_url=env.get("HANDLA_RASA_URL", "http://127.0.0.1:5005"),
         rasa_token=env.get("HANDLA_RASA_TOKEN", ""),
         action_server_url=env.get("HANDLA_ACTION_SERVER_URL", "http://127.0.0.1:5055"),
+        rasa_channel_secret=env.get("HANDLA_RASA_CHANNEL_SECRET", ""),
+        action_token=env.get("HANDLA_ACTION_TOKEN", ""),
         smtp_host=env.get("HANDLA_SMTP_HOST", "127.0.0.1"),
         smtp_port=int(env.get("HANDLA_SMTP_PORT", "25")),
         smtp_sender=env.get("HANDLA_SMTP_SENDER", "handla@localhost"),

@@ -16,6 +16,8 @@ from assistant.config import PROJECT_ROOT, Settings
 log = logging.getLogger(__name__)
 NLU_DIR = PROJECT_ROOT / "nlu_data"
 RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+ACTION_TOKEN_ENV = "HANDLA_ACTION_TOKEN"
+CHANNEL_SECRET_ENV = "HANDLA_RASA_CHANNEL_SECRET"
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,14 @@ def trained_model() -> Path | None:
 
 
 def _endpoints_file(settings: Settings) -> Path:
-    """Rasa's endpoints with the configured action server (nlu_data/endpoints.yml has the default
-    port, for `rasa shell` during development)."""
+    """Rasa's endpoints with the configured action server and its token, read from the
+    environment by Rasa (the file holds no secret)."""
     path = settings.data_dir / "rasa-endpoints.yml"
-    path.write_text(f'action_endpoint:\n  url: "{settings.action_server_url}/webhook"\n')
+    path.write_text(
+        "action_endpoint:\n"
+        f'  url: "{settings.action_server_url}/webhook"\n'
+        f"  token: ${{{ACTION_TOKEN_ENV}}}\n"  # unquoted: Rasa reads it from the environment
+    )
     return path
 
 
@@ -43,12 +49,18 @@ def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str
     """The processes to start, and Swedish notes about what cannot start and why."""
     notes: list[str] = []
     logs = settings.data_dir / "logs"
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_HOST": "127.0.0.1",
+        ACTION_TOKEN_ENV: settings.action_token,
+        CHANNEL_SECRET_ENV: settings.rasa_channel_secret,
+    }
     action_port = str(urlparse(settings.action_server_url).port or 5055)
     specs = [
         ProcessSpec(
             "action-server",
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", action_port],
+            [sys.executable, "-m", "actions.server", "--port", action_port],
             env,
             logs / "action-server.log",
         )

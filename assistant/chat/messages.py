@@ -40,7 +40,7 @@ def clean_message(raw: str | None) -> CleanMessage:
     text = "".join(
         ch if unicodedata.category(ch)[0] in "LNPZ" or ch in "%:-" else " " for ch in text
     )
-    text = _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", text).strip().lstrip("/").strip()  # "/intent" would bypass the NLU
     if not any(ch.isalnum() for ch in text):
         return CleanMessage("", EMPTY_REPLY)
     if len(text) > MAX_MESSAGE_CHARS:

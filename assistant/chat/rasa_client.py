@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -27,10 +31,22 @@ class ChatResult:
     replies: list[ChatReply]
 
 
+CHANNEL_PATH = "/webhooks/handla/webhook"
+"""The signed channel (nlu_data/handla_channel.py); Rasa's plain REST channel is off."""
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over "<timestamp>.<body>", as the channel checks it."""
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
 class RasaClient:
-    def __init__(self, base_url: str, token: str = "", timeout: float = 15.0) -> None:
+    def __init__(
+        self, base_url: str, token: str = "", channel_secret: str = "", timeout: float = 15.0
+    ) -> None:
         self._base_url = base_url.rstrip("/")
         self._token = token
+        self._secret = channel_secret
         self._timeout = timeout
 
     def _params(self) -> dict[str, str]:
@@ -48,12 +64,17 @@ class RasaClient:
         return "starting"
 
     async def send(self, sender_id: str, text: str) -> ChatResult:
+        body = json.dumps({"sender": sender_id, "message": text}).encode()
+        stamp = f"{time.time():.3f}"
+        headers = {
+            "Content-Type": "application/json",
+            "X-Handla-Timestamp": stamp,
+            "X-Handla-Signature": sign(self._secret, stamp, body),
+        }
         try:
             async with httpx.AsyncClient(timeout=self._timeout) as client:
                 response = await client.post(
-                    f"{self._base_url}/webhooks/rest/webhook",
-                    params=self._params(),
-                    json={"sender": sender_id, "message": text},
+                    f"{self._base_url}{CHANNEL_PATH}", content=body, headers=headers
                 )
                 response.raise_for_status()
                 messages = response.json()

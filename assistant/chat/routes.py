@@ -7,23 +7,34 @@ itself lives in the order service's database, never in Rasa's tracker.
 from __future__ import annotations
 
 import hmac
+import json
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from assistant.chat.history import record_turn
 from assistant.chat.messages import clean_message
 from assistant.chat.rasa_client import ChatReply, ChatResult, RasaClient
-from assistant.db.models import StaffUser
+from assistant.db.models import Product, StaffUser
 from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff
+from assistant.web.templating import templates
 
 router = APIRouter()
 
 
+class Pick(BaseModel):
+    """A tapped card of an open choice in the chat."""
+
+    line_id: int = Field(ge=1, le=2**31 - 1)
+    product_id: int = Field(ge=1, le=2**31 - 1)
+
+
 class ChatIn(BaseModel):
-    text: str = ""
+    text: str = Field("", max_length=20_000)
+    pick: Pick | None = None
 
 
 def require_csrf_header(request: Request) -> None:
@@ -36,7 +47,7 @@ def require_csrf_header(request: Request) -> None:
 
 def rasa_client(request: Request) -> RasaClient:
     settings = request.app.state.settings
-    return RasaClient(settings.rasa_url, settings.rasa_token)
+    return RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_channel_secret)
 
 
 def sender_id(client_id: int) -> str:
@@ -51,13 +62,36 @@ async def chat(
     session: Session = DB_SESSION,
     rasa: RasaClient = Depends(rasa_client),
 ) -> dict:
-    client_for(session, staff, client_id)
-    cleaned = clean_message(message.text)
-    if cleaned.refusal:
-        result = ChatResult("ready", [ChatReply(text=cleaned.refusal)])
+    client = client_for(session, staff, client_id)
+    if message.pick is not None:
+        shown, sent, refusal = *_picked(session, client.id, message.pick), None
     else:
-        result = await rasa.send(sender_id(client_id), cleaned.text)
-    return {"status": result.status, "replies": [asdict(reply) for reply in result.replies]}
+        cleaned = clean_message(message.text)
+        shown, sent, refusal = cleaned.text or "…", cleaned.text, cleaned.refusal
+    # The actions write the basket while Rasa answers: hold no transaction (no SQLite write
+    # lock) across the call.
+    session.commit()
+    if refusal:
+        result = ChatResult("ready", [ChatReply(text=refusal)])
+    else:
+        result = await rasa.send(sender_id(client.id), sent)
+    replies = [asdict(reply) for reply in result.replies]
+    record_turn(session, client.id, shown, replies)
+    html = templates.get_template("_chat_message.html")
+    messages = [{"speaker": "client", "text": shown, "payload": {}}] + [
+        {"speaker": "assistant", "text": r["text"], "payload": r} for r in replies
+    ]
+    rendered = "".join(html.render(message=m) for m in messages)
+    return {"status": result.status, "replies": replies, "html": rendered}
+
+
+def _picked(session: Session, client_id: int, pick: Pick) -> tuple[str, str]:
+    """What the chat shows for a tapped card, and the message that tells the dialogue (an
+    intent with the line and product, so no words have to be understood)."""
+    product = session.get(Product, pick.product_id)
+    shown = product.name if product is not None else "Vald bild"
+    entities = json.dumps({"line_id": str(pick.line_id), "product_id": str(pick.product_id)})
+    return shown, f"/choose{entities}"
 
 
 @router.get("/api/assistant/status")

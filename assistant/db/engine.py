@@ -1,15 +1,26 @@
-"""Engine and session factory. SQLite gets foreign keys on and WAL for concurrent readers."""
+"""Engine and session factory. SQLite gets foreign keys on and WAL for concurrent readers.
+
+SQLite transactions begin IMMEDIATE (they take the write lock at once) unless the session was
+opened read-only (`read_only(session)`, used for GET requests): a transaction that first
+reads and then writes would otherwise fail with "database is locked" when another writer
+committed in between (WAL snapshots cannot be upgraded), which is what parallel taps on one
+basket do. The driver's own transaction handling is switched off so that BEGIN and
+SAVEPOINT are SQLAlchemy's (pysqlite's recipe).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+READ_ONLY = "handla_read_only"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -17,11 +28,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def read_only(session: Session) -> Session:
+    """Mark the session's transaction as reading only (SQLite: no write lock taken)."""
+    session.connection(execution_options={READ_ONLY: True})
+    return session
+
+
 def make_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite files get the pragmas above on every connection."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

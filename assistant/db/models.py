@@ -49,6 +49,9 @@ ORDER_CHANNELS = ("webhook", "email")
 STAFF_ROLES = ("staff", "admin")
 ORDER_STATUSES = ("basket", "confirmed", "sent", "needs_attention", "cancelled")
 SUBSTITUTIONS = ("similar", "none", "ask")
+LINE_STATUSES = ("ok", "needs_staff", "needs_choice")
+"""A product line; a wish staff must settle (no product); an open choice among candidates."""
+SPEAKERS = ("client", "assistant")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -257,6 +260,10 @@ class Order(Base):
     confirmed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL")
     )
+    dialogue: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """What the assistant last asked about this basket ("confirm" with the total and slot it
+    named, "slot" with the slot it proposed) and the line it last changed, so that "ja" or
+    "nej förresten fyra" mean the same after a restart of any process."""
 
     client: Mapped[Client] = relationship()
     store: Mapped[Store] = relationship()
@@ -275,9 +282,10 @@ class OrderLine(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price_ore >= 0", name="price_non_negative"),
-        CheckConstraint(
-            _in("status", ("ok", "needs_staff", "confirmed", "unavailable")), name="status"
-        ),
+        CheckConstraint(_in("status", LINE_STATUSES), name="status"),
+        # one line per product: parallel adds of a product raise its quantity instead of
+        # making a second line (wishes and open choices have no product and never collide)
+        UniqueConstraint("order_id", "product_id", "status", name="uq_order_line_product"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -285,12 +293,43 @@ class OrderLine(Base):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id", ondelete="RESTRICT"))
     spoken_text: Mapped[str] = mapped_column(Text, default="")
     quantity: Mapped[Decimal] = mapped_column(Numeric(10, 3))
+    """Packages (or kg for weight items); for an open choice, the amount said."""
+    said_unit: Mapped[str | None] = mapped_column(String(20))
+    """The unit the client said ("l", "kg", "st", "paket", or None), so a choice or a later
+    "nej, fyra" turns the spoken amount into packages of the chosen product."""
+    said_quantity: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
+    candidates: Mapped[list[int]] = mapped_column(JSON, default=list)
+    """Product ids the matcher proposed, best first: the cards of an open choice, and the
+    alternatives of a chosen line ("inte den, den andra", "visa andra")."""
+    choice_reason: Mapped[str | None] = mapped_column(String(20))
+    """Why the client must choose: "kind" (many kinds), "pack" (the amount fits no package),
+    "brand" (the brand asked for is missing), "other" (the client asked to see others)."""
+    shown_from: Mapped[int] = mapped_column(Integer, default=0)
+    """The first candidate shown ("visa andra" moves it on)."""
     unit_price_ore: Mapped[int] = mapped_column(Integer, default=0)
     substitution: Mapped[str] = mapped_column(String(20), default="ask")
     status: Mapped[str] = mapped_column(String(20), default="ok")
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
+
+
+class ChatMessage(Base):
+    """The visible conversation of a client's tablet, kept for the day (a reload shows it
+    again); deleted with the client and after the day by the janitor."""
+
+    __tablename__ = "chat_message"
+    __table_args__ = (
+        CheckConstraint(_in("speaker", SPEAKERS), name="speaker"),
+        Index("ix_chat_message_client_at", "client_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    speaker: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class OutboxMessage(Base):

@@ -16,9 +16,13 @@ Basket (one order in status "basket" per client, in the client's store)
   (0 removes the line), ``remove_line(session, client_id, line_id, actor=...)``,
   ``set_substitution(session, client_id, line_id, "similar" | "none" | "ask", actor=...)``;
   ``SUBSTITUTION_LABELS`` gives the Swedish words.
-- ``add_wish(session, client_id, spoken_text, actor=...) -> OrderLine``: what the assistant could
-  not find, a line without product in status "needs_staff" (the staff queue; blocks ordering);
-  ``resolve_wish(session, client_id, wish_line_id, product_id, quantity, actor=...)``.
+- ``take_text(session, client_id, text, actor=...) -> Intake``: the one intake for chat, voice
+  and touch (see ``intake.py``): clear items go in, open choices and wishes are opened.
+- Open questions are lines without a product (``choices.py``): ``open_choice`` (status
+  "needs_choice": the client picks among candidates), ``add_wish`` (status "needs_staff": the
+  store lacks it; the staff queue); ``choose(session, client_id, line_id, product_id)`` settles
+  either; ``reopen`` ("visa andra"), ``replace_product`` ("inte den, den andra"). Both block
+  ordering until settled or removed.
 - ``price_order(session, order, now=None) -> Breakdown``: ``lines[i]`` (regular, discount,
   total, low/high, approximate, offer label) belongs to ``order.lines[i]``; ``goods``,
   ``discount``, ``fees`` {plock, leverans, faktura}, ``total``, ``low``/``high`` ("ca" range
@@ -64,8 +68,15 @@ _EXPORTS = {
     "SUBSTITUTION_LABELS": "basket",
     "basket_for": "basket",
     "add_item": "basket",
-    "add_wish": "basket",
-    "resolve_wish": "basket",
+    "set_said_amount": "basket",
+    "find_basket": "basket",
+    "add_wish": "choices",
+    "open_choice": "choices",
+    "choose": "choices",
+    "replace_product": "choices",
+    "reopen": "choices",
+    "open_lines": "choices",
+    "take_text": "intake",
     "set_quantity": "basket",
     "remove_line": "basket",
     "set_substitution": "basket",

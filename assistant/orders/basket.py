@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from fractions import Fraction
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from assistant.db.models import SUBSTITUTIONS, AuditEvent, Client, Offer, Order, OrderLine, Product
+from assistant.db.models import SUBSTITUTIONS, AuditEvent, Client, Order, OrderLine, Product
+from assistant.orders.amounts import fit
 from assistant.orders.errors import ServiceError
-from assistant.orders.money import format_sek
-from assistant.orders.pricing import Breakdown, FeeSchedule, PriceLine, price_basket
+from assistant.orders.pricing import Breakdown, FeeSchedule, price_basket
+from assistant.orders.product_view import display_name, price_line_for
 from assistant.orders.quantity import parse_quantity
 from assistant.orders.slots import LOCAL_TZ
 
@@ -26,6 +27,7 @@ SUBSTITUTION_LABELS = {
 }
 MAX_LINES = 150
 MAX_SPOKEN_TEXT = 500
+MAX_CANDIDATES = 12
 
 
 def actor_text(actor: Actor) -> str:
@@ -48,7 +50,8 @@ def _client(session: Session, client_id: int) -> Client:
     return client
 
 
-def _find_basket(session: Session, client_id: int) -> Order | None:
+def find_basket(session: Session, client_id: int) -> Order | None:
+    """The client's open basket, if any (looking never creates one)."""
     return session.scalars(
         select(Order)
         .where(Order.client_id == client_id, Order.status == "basket")
@@ -62,7 +65,7 @@ def basket_for(session: Session, client_id: int) -> Order:
     client = _client(session, client_id)
     if client.store_id is None:
         raise ServiceError("Kunden har ingen butik vald. Be en administratör välja butik.")
-    basket = _find_basket(session, client_id)
+    basket = find_basket(session, client_id)
     if basket is None:
         # Two tabs adding the first item at once must not make two baskets: a no-op UPDATE of
         # the client row takes its lock (the database write lock on SQLite), then look again.
@@ -72,7 +75,7 @@ def basket_for(session: Session, client_id: int) -> Order:
             .values(store_id=Client.store_id)
             .execution_options(synchronize_session=False)
         )
-        basket = _find_basket(session, client_id)
+        basket = find_basket(session, client_id)
     if basket is None:
         basket = Order(client_id=client.id, store_id=client.store_id, status="basket")
         session.add(basket)
@@ -83,19 +86,12 @@ def basket_for(session: Session, client_id: int) -> Order:
     return basket
 
 
-def display_name(product: Product) -> str:
-    """ "Mellanmjölk 1,5 l" — the name with its size, as shown to the client and the store."""
-    if product.size_text and product.size_text not in product.name:
-        return f"{product.name} {product.size_text}"
-    return product.name
-
-
 def _product(session: Session, basket: Order, product_id: object) -> Product:
     product = None
     if isinstance(product_id, int) and not isinstance(product_id, bool):
-        product = session.get(Product, product_id)
+        product = session.get(Product, product_id) if 0 < product_id < 2**31 else None
     elif isinstance(product_id, str) and product_id.strip().isdigit():
-        product = session.get(Product, int(product_id))
+        product = session.get(Product, int(product_id)) if len(product_id) < 10 else None
     if product is None:
         raise ServiceError("Varan finns inte i sortimentet.")
     if product.store_id != basket.store_id:
@@ -111,6 +107,16 @@ def _substitution(value: str) -> str:
     return value
 
 
+def _said(value: object) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        said = Decimal(str(value).replace(",", "."))
+    except ArithmeticError:
+        return None
+    return said if said.is_finite() and 0 < said < 10_000 else None
+
+
 def add_item(
     session: Session,
     client_id: int,
@@ -118,40 +124,107 @@ def add_item(
     quantity: object,
     *,
     spoken_text: str = "",
+    said_quantity: object = None,
+    said_unit: str | None = None,
+    candidates: list[int] | None = None,
     substitution: str | None = None,
     actor: Actor = "client",
 ) -> OrderLine:
-    """Add a product to the basket; the same product again adds to its line's quantity."""
+    """Add a product to the basket; the same product again adds to its line's quantity.
+
+    Atomic: the increment is one `UPDATE … SET quantity = quantity + n`, and a second line of
+    the same product cannot exist (unique constraint), so parallel taps all count and make one
+    line. `said_quantity`/`said_unit` keep the amount as said ("5 st" bananas, "2 l" milk) and
+    `candidates` the matcher's other proposals ("inte den, den andra")."""
     basket = basket_for(session, client_id)
     product = _product(session, basket, product_id)
     name = display_name(product)
     wanted = parse_quantity(quantity, product.sold_by, name)
-    spoken_text = (spoken_text or "").strip()
+    spoken_text = " ".join((spoken_text or "").split())
     if len(spoken_text) > MAX_SPOKEN_TEXT:
         raise ServiceError("Texten är för lång.")
     chosen = _substitution(substitution or basket.client.substitution)
-    line = next((ln for ln in basket.lines if ln.product_id == product.id), None)
-    if line is not None:
-        line.quantity = parse_quantity(line.quantity + wanted, product.sold_by, name)
-        line.substitution = chosen if substitution else line.substitution
-    else:
-        if len(basket.lines) >= MAX_LINES:
+    said = _said(said_quantity)
+    unit = (said_unit or "")[:20] or None
+    line = _increment(session, basket, product, wanted, said, unit, substitution)
+    if line is None:
+        if _line_count(session, basket) >= MAX_LINES:
             raise ServiceError(f"Korgen rymmer högst {MAX_LINES} varor.")
-        line = OrderLine(
+        fresh = OrderLine(
+            order_id=basket.id,
             product_id=product.id,
             spoken_text=spoken_text,
             quantity=wanted,
+            said_quantity=said,
+            said_unit=unit,
+            candidates=[int(c) for c in (candidates or [])][:MAX_CANDIDATES],
             unit_price_ore=product.price_ore,
             substitution=chosen,
         )
-        basket.lines.append(line)
-    session.flush()
+        try:
+            with session.begin_nested():
+                session.add(fresh)
+            line = fresh
+        except IntegrityError:  # another request added the product this very moment
+            line = _increment(session, basket, product, wanted, said, unit, substitution)
+            if line is None:
+                raise
+    parse_quantity(line.quantity, product.sold_by, name)  # the sum stays within the limits
+    session.expire(basket, ["lines"])
     record(session, basket, actor, "add_item", product_id=product.id, quantity=str(wanted))
     return line
 
 
+def _line_count(session: Session, basket: Order) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(OrderLine).where(OrderLine.order_id == basket.id)
+        )
+        or 0
+    )
+
+
+def _increment(
+    session: Session,
+    basket: Order,
+    product: Product,
+    wanted: Decimal,
+    said: Decimal | None,
+    unit: str | None,
+    substitution: str | None,
+) -> OrderLine | None:
+    """Raise the product's line by `wanted` in one statement; None when it has no line yet."""
+    values: dict[str, object] = {
+        "quantity": OrderLine.quantity + wanted,
+        "said_quantity": case(
+            (
+                (OrderLine.said_unit == unit) if unit else OrderLine.said_unit.is_(None),
+                OrderLine.said_quantity + (said or 0),
+            ),
+            else_=None,
+        ),
+    }
+    if substitution:
+        values["substitution"] = substitution
+    line_id = session.scalar(
+        update(OrderLine)
+        .where(
+            OrderLine.order_id == basket.id,
+            OrderLine.product_id == product.id,
+            OrderLine.status == "ok",
+        )
+        .values(values)
+        .returning(OrderLine.id)
+        .execution_options(synchronize_session=False)
+    )
+    if line_id is None:
+        return None
+    line = session.get(OrderLine, line_id, populate_existing=True)
+    return line
+
+
 def _basket_line(session: Session, client_id: int, line_id: object) -> tuple[Order, OrderLine]:
-    basket = _find_basket(session, _client(session, client_id).id)
+    basket = find_basket(session, _client(session, client_id).id)
     line = session.get(OrderLine, line_id) if isinstance(line_id, int) else None
     if basket is None or line is None or line.order_id != basket.id:
         raise ServiceError("Raden finns inte i korgen.")
@@ -178,56 +251,31 @@ def set_quantity(
     sold_by = line.product.sold_by if line.product else "st"
     line.quantity = parse_quantity(quantity, sold_by, line.product.name if line.product else "")
     session.flush()
+    line.said_quantity = None  # a number typed or tapped on the line is packages, not words
     record(session, basket, actor, "set_quantity", line_id=line.id, quantity=str(line.quantity))
     return line
 
 
-def wish_waiting_text(line: OrderLine) -> str:
-    """What the basket and a refused confirmation say about a wish staff have not settled."""
-    return f"Personalen behöver välja vara för ”{line.spoken_text or 'en vara'}”."
-
-
-def add_wish(
-    session: Session, client_id: int, spoken_text: str, *, actor: Actor = "client"
-) -> OrderLine:
-    """Something the client asked for that the assistant could not find: a line without a
-    product, waiting for staff (the staff queue); the order cannot be placed until it is
-    settled by `resolve_wish` or removed."""
-    spoken_text = " ".join((spoken_text or "").split())
-    if not spoken_text or len(spoken_text) > MAX_SPOKEN_TEXT:
-        raise ServiceError("Skriv vad kunden vill ha, högst 500 tecken.")
-    basket = basket_for(session, client_id)
-    same = next((ln for ln in basket.lines if ln.status == "needs_staff"
-                 and ln.spoken_text == spoken_text), None)  # fmt: skip
-    if same is not None:
-        return same
-    if len(basket.lines) >= MAX_LINES:
-        raise ServiceError(f"Korgen rymmer högst {MAX_LINES} varor.")
-    line = OrderLine(spoken_text=spoken_text, quantity=Decimal(1), status="needs_staff")
-    basket.lines.append(line)
-    session.flush()
-    record(session, basket, actor, "add_wish", line_id=line.id, spoken_text=spoken_text)
-    return line
-
-
-def resolve_wish(
+def set_said_amount(
     session: Session,
     client_id: int,
-    wish_line_id: int,
-    product_id: int,
-    quantity: object,
+    line_id: int,
+    said: Decimal | int,
+    unit: str | None = None,
     *,
     actor: Actor = "client",
 ) -> OrderLine:
-    """Staff picked the product for a waiting wish: the product goes in, the wish goes away."""
-    basket, wish = _basket_line(session, client_id, wish_line_id)
-    if wish.status != "needs_staff":
-        raise ServiceError("Raden väntar inte på personal.")
-    line = add_item(session, client_id, product_id, quantity, spoken_text=wish.spoken_text,
-                    actor=actor)  # fmt: skip
-    basket.lines.remove(wish)
+    """A spoken correction ("nej förresten fyra"): the new amount in the unit said before
+    (four litres when two litres were said), turned into packages of the line's product."""
+    basket, line = _basket_line(session, client_id, line_id)
+    if line.product is None or line.status != "ok":
+        raise ServiceError("Välj vara först, sedan kan du ändra antalet.")
+    unit = unit or line.said_unit
+    amount = fit(line.product, said, unit)
+    line.quantity = parse_quantity(amount.quantity, line.product.sold_by, line.product.name)
+    line.said_quantity, line.said_unit = _said(said), unit
     session.flush()
-    record(session, basket, actor, "resolve_wish", line_id=wish_line_id, product_id=product_id)
+    record(session, basket, actor, "set_quantity", line_id=line.id, quantity=str(line.quantity))
     return line
 
 
@@ -250,45 +298,6 @@ def set_substitution(
     return line
 
 
-def best_offer(offers: list[Offer], today: date) -> Offer | None:
-    """The valid offer with the lowest price per piece."""
-    valid = [
-        o
-        for o in offers
-        if o.quantity >= 1
-        and (o.valid_from is None or o.valid_from <= today)
-        and (o.valid_to is None or o.valid_to >= today)
-    ]
-    return min(valid, key=lambda o: Fraction(o.price_ore, o.quantity), default=None)
-
-
-def offer_label(offer: Offer) -> str:
-    if offer.label:
-        return offer.label
-    if offer.quantity == 1:
-        return f"Nu {format_sek(offer.price_ore)}"
-    return f"{offer.quantity} för {format_sek(offer.price_ore)}"
-
-
-def price_line_for(line: OrderLine, product: Product | None, today: date) -> PriceLine:
-    """The pricing input for one order line (kg items: per-kg price × the wanted weight, "ca")."""
-    if product is None:
-        return PriceLine(line.spoken_text or "Okänd vara", 0, 1)
-    name = display_name(product)
-    if product.sold_by == "kg":
-        grams = int(line.quantity * 1000)
-        return PriceLine(name, product.price_ore, 1, per_kg=True, approx_weight_g=grams)
-    offer = best_offer(product.offers, today)
-    return PriceLine(
-        name,
-        product.price_ore,
-        int(line.quantity),
-        offer_quantity=offer.quantity if offer else 0,
-        offer_price=offer.price_ore if offer else 0,
-        offer_label=offer_label(offer) if offer else "",
-    )
-
-
 def fees_for(order: Order) -> FeeSchedule:
     store = order.store
     return FeeSchedule(
@@ -299,8 +308,14 @@ def fees_for(order: Order) -> FeeSchedule:
     )
 
 
+def priced_lines(order: Order) -> list[OrderLine]:
+    """The lines that have a product and a price, in order (`breakdown.lines` follows them)."""
+    return [line for line in order.lines if line.status == "ok" and line.product is not None]
+
+
 def price_order(session: Session, order: Order, now: datetime | None = None) -> Breakdown:
-    """Today's price of the order; `breakdown.lines[i]` belongs to `order.lines[i]`."""
+    """Today's price of the order; `breakdown.lines[i]` belongs to `priced_lines(order)[i]`
+    (wishes and open choices have no price yet)."""
     ids = {line.product_id for line in order.lines if line.product_id is not None}
     # one query for the products and their offers; the dict keeps them alive in the session
     products = {
@@ -310,13 +325,16 @@ def price_order(session: Session, order: Order, now: datetime | None = None) -> 
         )
     }
     today = (now or datetime.now(UTC)).astimezone(LOCAL_TZ).date()
-    priced = [price_line_for(ln, products.get(ln.product_id), today) for ln in order.lines]
+    priced = [
+        price_line_for(product, line.quantity, today)
+        for line in order.lines
+        if line.status == "ok" and (product := products.get(line.product_id)) is not None
+    ]
     return price_basket(priced, fees_for(order))
 
 
 def line_count(order: Order) -> Decimal:
     """Number of pieces (kg items count as one) — for "Du beställer 12 varor"."""
     return sum(
-        (Decimal(1) if ln.product and ln.product.sold_by == "kg" else ln.quantity)
-        for ln in order.lines
+        (Decimal(1) if ln.product.sold_by == "kg" else ln.quantity) for ln in priced_lines(order)
     ) or Decimal(0)

@@ -20,13 +20,14 @@ from assistant.orders.basket import (
     SUBSTITUTION_LABELS,
     Actor,
     _client,
-    _find_basket,
     actor_text,
     display_name,
+    find_basket,
     price_order,
+    priced_lines,
     record,
-    wish_waiting_text,
 )
+from assistant.orders.choices import choice_waiting_text, wish_waiting_text
 from assistant.orders.errors import ServiceError
 from assistant.orders.pricing import Breakdown
 from assistant.orders.slots import SlotRefused, as_utc, slot_label
@@ -43,10 +44,12 @@ def order_by_key(session: Session, key: str) -> Order | None:
 def _check_lines(order: Order) -> None:
     for line in order.lines:
         product = line.product
+        if line.status == "needs_choice":
+            raise ServiceError(choice_waiting_text(line))
         if product is None or line.status == "needs_staff":
             raise ServiceError(wish_waiting_text(line))
         what = display_name(product)
-        if line.status == "unavailable" or not product.active:
+        if not product.active:
             raise ServiceError(f"{what} går inte längre att beställa. Ta bort eller byt varan.")
         if product.store_id != order.store_id:
             raise ServiceError(f"{what} säljs inte av kundens butik.")
@@ -79,8 +82,7 @@ def order_sheet(order: Order, client: Client, breakdown: Breakdown) -> OrderShee
             discount=priced.discount,
             offer=priced.offer,
         )
-        for line, priced in zip(order.lines, breakdown.lines, strict=True)
-        if line.product is not None
+        for line, priced in zip(priced_lines(order), breakdown.lines, strict=True)
     ]
     slot = order.slot
     return OrderSheet(
@@ -119,7 +121,7 @@ def confirm_order(
             raise ServiceError("Beställningsnyckeln hör till en annan kund.")
         return existing
     client = _client(session, client_id)
-    basket = _find_basket(session, client.id)
+    basket = find_basket(session, client.id)
     if basket is None or not basket.lines:
         raise ServiceError("Korgen är tom.")
     _check_lines(basket)

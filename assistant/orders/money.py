@@ -19,3 +19,10 @@ def format_sek(ore: int) -> str:
     kronor, rest = divmod(abs(ore), 100)
     grouped = f"{kronor:,}".replace(",", "\u00a0")
     return f"{sign}{grouped},{rest:02d}\u00a0kr"
+
+
+def format_sek_short(ore: int) -> str:
+    """Whole kronor without öre, as stores write offers: 2500 -> "25 kr", 1990 -> "19,90 kr"."""
+    if ore % 100 == 0:
+        return f"{ore // 100:,}".replace(",", "\u00a0") + "\u00a0kr"
+    return format_sek(ore)

@@ -4,10 +4,10 @@
 //   window.handlaChat.send(text)      sends text into the dialogue, as if typed; returns a Promise
 //   window.handlaChat.onReply(fn)     fn(replies) after every answer; replies = [{text, custom, buttons}]
 //
-// Replies carrying {"cards": [...]} are drawn as picture cards; tapping one sends the choice
-// ("den första", ...). After each answer the basket part of the page is reloaded, because the
-// assistant's actions may have changed it. While Rasa loads, the panel says
-// "Assistenten startar…" and the picture flow on the page works as before.
+// The server renders every message (the day's history on the page, new ones in the answer's
+// "html"), so cards look the same before and after a reload. Tapping a card picks it for its
+// open choice; tapping a button says its words. After each answer the open choices and the
+// basket are fetched again (the assistant may have changed them).
 (() => {
   const panel = document.getElementById("chat-panel");
   if (!panel) return;
@@ -19,7 +19,6 @@
   const sendButton = document.getElementById("chat-send");
   const statusLine = document.getElementById("chat-status");
   const listeners = [];
-  const ORDINALS = ["den första", "den andra", "den tredje", "den fjärde", "den femte"];
   const STATUS_TEXT = {
     starting: "Assistenten startar… Du kan redan välja varor med sökrutan och bilderna.",
     unavailable: "Assistenten är inte igång just nu. Använd sökrutan och bilderna.",
@@ -44,99 +43,80 @@
     setTimeout(pollStatus, status === "ready" ? 30000 : 3000);
   }
 
-  function addEntry(who, text) {
-    const item = document.createElement("li");
-    item.className = who === "client" ? "from-client" : "from-assistant";
-    const label = document.createElement("span");
-    label.className = "who";
-    label.textContent = who === "client" ? "Du: " : "Assistenten: ";
-    item.append(label, document.createTextNode(text));
-    log.append(item);
-    item.scrollIntoView({ block: "nearest" });
-    return item;
+  function appendHtml(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    const added = [...template.content.children];
+    log.append(...added);
+    return added;
   }
 
-  function price(value) {
-    return `${Number(value).toFixed(2).replace(".", ",")} kr`;
+  function showNewest(added) {
+    // the first answer at the top of the view, so its cards and buttons are on screen
+    const answer = added.find((item) => item.classList.contains("from-assistant")) ?? added.at(-1);
+    if (answer) answer.scrollIntoView({ block: "start", behavior: "instant" });
   }
 
-  function addCards(entry, cards) {
-    const list = document.createElement("ul");
-    list.className = "product-cards";
-    cards.forEach((card, index) => {
-      const item = document.createElement("li");
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "product-card";
-      const picture = document.createElement("img");
-      picture.src = card.image_url || "";
-      picture.alt = "";
-      picture.width = 160;
-      picture.height = 160;
-      const name = document.createElement("span");
-      name.className = "name";
-      name.textContent = card.name;
-      const details = document.createElement("span");
-      details.textContent = [card.brand, card.size].filter(Boolean).join(", ");
-      const cost = document.createElement("span");
-      cost.className = "price";
-      cost.textContent = price(card.price);
-      const pick = document.createElement("span");
-      pick.className = "pick";
-      pick.textContent = `Välj ${index + 1}`;
-      button.append(picture, name, details, cost, pick);
-      const choice = ORDINALS[index] ?? card.brand ?? card.name;
-      button.addEventListener("click", () => send(choice));
-      item.append(button);
-      list.append(item);
-    });
-    entry.append(list);
-  }
-
-  async function refreshBasket() {
-    const area = document.getElementById("basket-area");
-    if (!area) return;
-    const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+  async function refreshParts() {
+    const response = await fetch(`/clients/${clientId}/parts`, { credentials: "same-origin" });
     if (!response.ok) return;
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const fresh = page.getElementById("basket-area");
-    if (fresh) area.innerHTML = fresh.innerHTML;
+    const parts = await response.json();
+    for (const [id, html] of Object.entries(parts)) {
+      const element = document.getElementById(id);
+      if (element) element.innerHTML = html;
+    }
   }
 
-  async function send(text) {
-    const message = (text ?? "").trim();
-    if (!message || busy) return [];
+  async function post(body, shown) {
+    if (busy) return [];
     busy = true;
     sendButton.disabled = true;
-    addEntry("client", message);
     let replies;
     try {
       const response = await fetch(`/clients/${clientId}/chat`, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify({ text: message }),
+        body: JSON.stringify(body),
       });
       if (!response.ok) throw new Error(String(response.status));
       const answer = await response.json();
       setStatus(answer.status);
       replies = answer.replies;
+      showNewest(appendHtml(answer.html));
     } catch {
       replies = [{ text: "Det gick inte att nå assistenten. Försök igen om en stund.", custom: {} }];
+      const item = document.createElement("li");
+      item.className = "from-assistant";
+      item.textContent = `Du: ${shown} – ${replies[0].text}`;
+      log.append(item);
     } finally {
       busy = false;
       setStatus(status);
     }
-    for (const reply of replies) {
-      const entry = addEntry("assistant", reply.text || "");
-      if (reply.custom && Array.isArray(reply.custom.cards) && reply.custom.cards.length) {
-        addCards(entry, reply.custom.cards);
-      }
-    }
     listeners.forEach((listener) => listener(replies));
-    refreshBasket().catch(() => {});
+    refreshParts().catch(() => {});
     return replies;
   }
+
+  function send(text) {
+    const message = (text ?? "").trim();
+    if (!message) return Promise.resolve([]);
+    return post({ text: message }, message);
+  }
+
+  log.addEventListener("click", (event) => {
+    const card = event.target.closest("button[data-product]");
+    if (card) {
+      post(
+        { pick: { line_id: Number(card.dataset.line), product_id: Number(card.dataset.product) } },
+        card.dataset.label,
+      );
+      return;
+    }
+    const button = event.target.closest("button[data-say]");
+    if (button) send(button.dataset.say);
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -153,4 +133,6 @@
   };
   setStatus("starting");
   pollStatus();
+  const last = log.lastElementChild;
+  if (last) last.scrollIntoView({ block: "nearest" });
 })();

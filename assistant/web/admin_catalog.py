@@ -52,6 +52,7 @@ async def upload_catalog(
                     return render(request, "admin_catalog.html", status_code=413, staff=staff,
                                   error="Filen är större än 100 MB.")  # fmt: skip
                 out.write(block)
+        session.commit()  # the import writes in its own transaction: hold no lock meanwhile
         try:  # its own transaction, as on the command line; nothing is written on failure
             report = import_catalog(request.app.state.sessions, path, store=store)
         except (CatalogFormatError, UnicodeDecodeError) as error:

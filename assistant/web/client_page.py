@@ -1,27 +1,54 @@
-"""Rendering the client (tablet) page: the search, the picture choice, the basket and checkout."""
+"""Rendering the client (tablet) page: the search, open choices, the basket, checkout, chat."""
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import Request
-from fastapi.responses import Response
-from sqlalchemy import select
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Client, Order, StaffUser
+from assistant.chat.history import todays_messages
+from assistant.db.models import Client, StaffUser
+from assistant.orders.basket_state import BasketState, basket_state
 from assistant.orders.slots import LOCAL_TZ, as_utc
+from assistant.orders.wording import intake_notes
 from assistant.voice.recordings import is_recording
-from assistant.web.basket_view import basket_view
-from assistant.web.templating import render
+from assistant.web.security import csrf_token
+from assistant.web.templating import render, templates
+
+__all__ = ["intake_notes", "remember", "render_client", "see_client"]
+FLASH = "handla_flash"
 
 
-def open_basket(session: Session, client: Client) -> Order | None:
-    """The client's basket if there is one (reading the page never creates one)."""
-    return session.scalars(
-        select(Order)
-        .where(Order.client_id == client.id, Order.status == "basket")
-        .order_by(Order.id)
-        .limit(1)
-    ).first()
+def remember(request: Request, *, added: list[int] | None = None, notes: list[str] | None = None):
+    """What the next page shows once: lines just added ("Lagt i korgen") and short notes."""
+    request.session[FLASH] = {"added": added or [], "notes": notes or []}
+
+
+def see_client(request: Request, client_id: int, anchor: str = "#korg") -> Response:
+    return RedirectResponse(f"/clients/{client_id}{anchor}", status_code=303)
+
+
+def _confirm_key(state: BasketState) -> str:
+    """A fresh idempotency key for the summary shown (a repeat of it is the same order)."""
+    return secrets.token_urlsafe(24) if state.summary else ""
+
+
+def render_parts(request: Request, session: Session, client: Client) -> dict[str, str]:
+    """The open choices and the basket, rendered as on the page (swapped in after a chat turn)."""
+    state = basket_state(session, client)
+    context = {
+        "request": request,
+        "client": client,
+        "basket": state,
+        "csrf_token": csrf_token(request),
+        "confirm_key": _confirm_key(state),
+    }
+    return {
+        "val": templates.get_template("_choices.html").render(context),
+        "basket-area": templates.get_template("_basket.html").render(context),
+    }
 
 
 def render_client(
@@ -32,15 +59,21 @@ def render_client(
     status_code: int = 200,
     **extra: object,
 ) -> Response:
-    basket = open_basket(session, client)
-    view = basket_view(session, client, basket) if basket is not None else None
+    flash = request.session.pop(FLASH, None) or {}
+    state = basket_state(session, client)
+    added_ids = set(flash.get("added", []))
+    added = [line for line in state.lines if line.id in added_ids]
     return render(
         request,
         "client.html",
         status_code=status_code,
         staff=staff,
         client=client,
-        basket=view,
+        basket=state,
+        confirm_key=_confirm_key(state),
+        added=added,
+        notes=flash.get("notes", []),
+        chat=todays_messages(session, client.id),
         debug_recording_until=_recording_until(client),
         **extra,
     )
@@ -48,7 +81,7 @@ def render_client(
 
 def _recording_until(client: Client) -> str:
     """ "26/11 kl. 9.05" while debug recording is on for the client, else ""."""
-    if not is_recording(client):
+    if not is_recording(client) or client.debug_recording_until is None:
         return ""
     until = as_utc(client.debug_recording_until).astimezone(LOCAL_TZ)
     return f"{until.day}/{until.month} kl. {until.hour}.{until.minute:02d}"

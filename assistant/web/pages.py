@@ -7,12 +7,17 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from assistant.db.models import StaffUser
-from assistant.orders.basket import add_wish
+from assistant.orders.catalog_index import MAX_ITEM_TEXT
 from assistant.orders.errors import ServiceError
-from assistant.web.cards import product_cards
-from assistant.web.client_page import render_client
+from assistant.orders.intake import search_for_line, take_text
+from assistant.web.client_page import (
+    intake_notes,
+    remember,
+    render_client,
+    render_parts,
+    see_client,
+)
 from assistant.web.deps import DB_SESSION
-from assistant.web.matching import MAX_ITEM_TEXT, match_item, purchase_prior, store_index
 from assistant.web.security import (
     authenticate,
     client_for,
@@ -77,7 +82,22 @@ def client_view(
     return render_client(request, session, staff, client)
 
 
-MAX_CANDIDATES = 6
+@router.get("/clients/{client_id}/parts")
+def client_parts(
+    client_id: int,
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = DB_SESSION,
+) -> dict[str, str]:
+    """The open choices and the basket as HTML, for the page to swap in after a chat turn."""
+    client = client_for(session, staff, client_id)
+    return render_parts(request, session, client)
+
+
+@router.get("/clients/{client_id}/items")
+def items_page(client_id: int) -> Response:
+    """A reload of a search result: back to the client's page."""
+    return RedirectResponse(f"/clients/{client_id}", status_code=303)
 
 
 @router.post("/clients/{client_id}/items", dependencies=[Depends(require_csrf)])
@@ -85,39 +105,27 @@ def find_item(
     client_id: int,
     request: Request,
     text: str = Form(min_length=1, max_length=MAX_ITEM_TEXT),
-    wish_line: int | None = Form(None),
+    line_id: int | None = Form(None, ge=1, le=2**31 - 1),
     staff: StaffUser = Depends(current_staff),
     session: Session = DB_SESSION,
 ) -> Response:
-    """Match a typed item ("två liter mellanmjölk") and show its candidates as picture cards.
-
-    A whole list ("mjölk, bröd och två paket smör", say the client's wishes that staff order
-    alone) puts every item in the basket as a wish waiting for its product, and shows the
-    first one's cards; "Välj vara" on the others shows theirs."""
+    """Typed (or copied) words into the basket through the one intake: clear items go in at
+    once ("Lagt i korgen", with "Nej, visa andra"), ambiguous ones become picture choices,
+    things the store lacks become wishes for staff. With `line_id`, staff search other words
+    for a waiting line (a wish): it becomes a choice among what they find."""
     client = client_for(session, staff, client_id)
-    context: dict[str, object] = {"typed": text, "wish_line": wish_line}
-    if client.store_id is None:
-        context["error"] = "Kunden har ingen butik vald. Be en administratör välja butik."
-        return render_client(request, session, staff, client, 409, **context)
-    state = request.app.state
-    if not hasattr(state, "matcher_indexes"):
-        state.matcher_indexes = {}
-    cache = state.matcher_indexes
-    index = store_index(cache, session, client.store_id)
-    history = purchase_prior(session, client.id)
-    listed = index.match(text, history) if wish_line is None else []
-    if len(listed) > 1:
-        try:
-            wishes = [add_wish(session, client.id, i.text, actor=staff.id) for i in listed]
-        except ServiceError as refusal:
-            session.rollback()
-            return render_client(request, session, staff, client, 422, error=refusal.message)
-        item = listed[0]
-        context.update(typed=item.text, wish_line=wishes[0].id)
-    else:
-        item = match_item(index, text, history)
-    ids = [int(c.key) for c in item.candidates[:MAX_CANDIDATES]]
-    context["item"] = item
-    chosen = ids if item.ambiguous else ids[:1]
-    context["cards"] = product_cards(session, chosen, item.quantity, item.unit)
-    return render_client(request, session, staff, client, **context)
+    try:
+        if line_id is not None:
+            search_for_line(session, client.id, line_id, text, actor=staff.id)
+            return see_client(request, client.id, anchor="#val")
+        intake = take_text(session, client.id, text, actor=staff.id)
+    except ServiceError as refusal:
+        session.rollback()
+        return render_client(
+            request, session, staff, client, 422, error=refusal.message, typed=text
+        )
+    notes = intake_notes(intake)
+    if not intake.changed:
+        return render_client(request, session, staff, client, notice=" ".join(notes), typed=text)
+    remember(request, added=[a.line.id for a in intake.added], notes=notes)
+    return see_client(request, client.id, anchor="#val" if intake.choices else "#sok")

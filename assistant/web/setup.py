@@ -18,7 +18,16 @@ from starlette.middleware.sessions import SessionMiddleware
 from assistant.cli_staff import FIRST_RUN_HINT
 from assistant.db import session_scope
 from assistant.db.models import StaffUser
-from assistant.web import admin, admin_catalog, admin_people, admin_slots, pages, shopping, staff
+from assistant.web import (
+    admin,
+    admin_catalog,
+    admin_people,
+    admin_slots,
+    api,
+    pages,
+    shopping,
+    staff,
+)
 from assistant.web.security import LoginRequired
 from assistant.web.templating import STATIC_DIR, render
 
@@ -45,6 +54,7 @@ def install_web(app: FastAPI) -> None:
     )
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
+    app.include_router(api.router)
     app.include_router(shopping.router)
     app.include_router(shopping.receipts)
     app.include_router(staff.router)

@@ -14,23 +14,14 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Order, StaffUser
-from assistant.orders.basket import (
-    SUBSTITUTION_LABELS,
-    add_item,
-    display_name,
-    remove_line,
-    resolve_wish,
-    set_quantity,
-    set_substitution,
-)
+from assistant.db.models import OrderLine, StaffUser
+from assistant.orders.basket import add_item, remove_line, set_quantity, set_substitution
 from assistant.orders.booking import book_slot
+from assistant.orders.choices import choose, reopen
 from assistant.orders.confirm import confirm_order
 from assistant.orders.errors import ServiceError
-from assistant.orders.money import format_sek
-from assistant.orders.slots import as_utc, slot_label
-from assistant.web.basket_view import quantity_text
-from assistant.web.client_page import render_client
+from assistant.orders.receipt import order_receipt
+from assistant.web.client_page import remember, render_client
 from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff, require_csrf
 from assistant.web.templating import render
@@ -62,22 +53,51 @@ def _change(
 def add_to_basket(
     client_id: int,
     request: Request,
-    product_id: int = Form(),
+    product_id: int = Form(ge=1, le=2**31 - 1),
     quantity: str = Form(max_length=MAX_NUMBER_TEXT),
     spoken_text: str = Form("", max_length=500),
-    wish_line: int | None = Form(None),
     staff: StaffUser = Depends(current_staff),
     session: Session = DB_SESSION,
 ) -> Response:
-    """A tapped picture card: add that product with the spoken quantity (settling the waiting
-    wish `wish_line` when staff picked it from the queue)."""
-    if wish_line is not None:
-        return _change(request, session, staff, client_id, lambda: resolve_wish(
-            session, client_id, wish_line, product_id, quantity, actor=staff.id
-        ))  # fmt: skip
-    return _change(request, session, staff, client_id, lambda: add_item(
+    """Add a product with a quantity (a card or a + on a line of another page)."""
+    return _change(request, session, staff, client_id, lambda: _added(request, add_item(
         session, client_id, product_id, quantity, spoken_text=spoken_text, actor=staff.id
-    ))  # fmt: skip
+    )), anchor="#sok")  # fmt: skip
+
+
+@router.post("/choices/{line_id}")
+def choose_card(
+    client_id: int,
+    line_id: int,
+    request: Request,
+    product_id: int = Form(ge=1, le=2**31 - 1),
+    staff: StaffUser = Depends(current_staff),
+    session: Session = DB_SESSION,
+) -> Response:
+    """A tapped picture card of an open choice (or of a wish staff settle): that product, for
+    the amount the client said."""
+    return _change(request, session, staff, client_id, lambda: _added(request, choose(
+        session, client_id, line_id, product_id, actor=staff.id
+    )), anchor="#val")  # fmt: skip
+
+
+@router.post("/basket/{line_id}/others")
+def show_others(
+    client_id: int,
+    line_id: int,
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = DB_SESSION,
+) -> Response:
+    """ "Nej, visa andra": the next cards of an open choice, or a chosen line back to a choice."""
+    return _change(request, session, staff, client_id, lambda: reopen(
+        session, client_id, line_id, actor=staff.id
+    ), anchor="#val")  # fmt: skip
+
+
+def _added(request: Request, line: OrderLine) -> OrderLine:
+    remember(request, added=[line.id])
+    return line
 
 
 @router.post("/basket/{line_id}/quantity")
@@ -182,25 +202,9 @@ def receipt(
     session: Session = DB_SESSION,
 ) -> Response:
     client = client_for(session, staff, client_id)
-    order = session.get(Order, order_id)
-    if order is None or order.client_id != client.id or order.status == "basket":
-        raise HTTPException(status_code=404, detail="Beställningen finns inte.")
-    slot = order.slot
-    return render(
-        request,
-        "receipt.html",
-        staff=staff,
-        client=client,
-        order=order,
-        status=STATUS_TEXT.get(order.status, order.status),
-        slot=slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at)) if slot else "",
-        total=format_sek(order.total_ore),
-        lines=[
-            (
-                display_name(line.product) if line.product else line.spoken_text,
-                quantity_text(line.quantity, line.product.sold_by if line.product else "st"),
-                SUBSTITUTION_LABELS.get(line.substitution, ""),
-            )
-            for line in order.lines
-        ],
-    )
+    try:
+        shown = order_receipt(session, client.id, order_id)
+    except ServiceError:
+        raise HTTPException(status_code=404, detail="Beställningen finns inte.") from None
+    return render(request, "receipt.html", staff=staff, client=client, receipt=shown,
+                  status=STATUS_TEXT.get(shown.status, shown.status))  # fmt: skip

@@ -137,3 +137,17 @@ def test_one_open_basket_per_client(sessions) -> None:
     with pytest.raises(IntegrityError), session_scope(sessions) as s:
         client = s.scalars(select(Client)).one()
         s.add(Order(client=client, store=client.store, status="basket"))
+
+
+def test_models_match_the_migrations(migrated_url: str) -> None:
+    """The migrations build exactly the schema the models describe (tables, columns, types,
+    indexes and unique constraints), so a model change without its migration fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = make_engine(migrated_url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert differences == []

@@ -46,7 +46,7 @@ def test_basket_prices_offer_weight_item_and_fees(sessions, shop):
             2900,
             400,
             2500,
-            "2 för 25 kr",
+            "2 för 25\xa0kr",
         )
         assert bread.total == 3200 and bread.offer == ""
         assert apples.approximate and apples.total == 1497 and apples.low < 1497 < apples.high

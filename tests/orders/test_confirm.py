@@ -42,7 +42,7 @@ def test_confirm_writes_order_totals_audit_history_and_outbox(sessions, shop):
         order = s.get(Order, order_id)
         assert order.status == "confirmed" and order.idempotency_key == "key-1"
         assert order.confirmed_by_id == shop.staff
-        # 3 milk at "2 för 25 kr" = 25 + 14.50, 0.75 kg apples at 29.95/kg = 22.46, fees 127 kr
+        # 3 milk at "2 för 25\xa0kr" = 25 + 14.50, 0.75 kg apples at 29.95/kg = 22.46, fees 127 kr
         assert (order.goods_ore, order.discount_ore) == (3950 + 2246, 400)
         assert order.total_ore == 3950 + 2246 + 4900 + 5900 + 1900
         assert [ln.unit_price_ore for ln in order.lines] == [1450, 2995]
@@ -52,7 +52,7 @@ def test_confirm_writes_order_totals_audit_history_and_outbox(sessions, shop):
         assert (outbox.order_id, outbox.status, outbox.adapter) == (order_id, "pending", "webhook")
         sheet = outbox.payload["sheet"]
         assert [ln["quantity"] for ln in sheet["lines"]] == ["3", "0.75"]
-        assert sheet["lines"][0]["offer"] == "2 för 25 kr"
+        assert sheet["lines"][0]["offer"] == "2 för 25\xa0kr"
         assert sheet["lines"][0]["substitution"] == "byt mot liknande"
         history = s.scalars(select(PurchaseHistory).order_by(PurchaseHistory.id)).all()
         assert [(h.product_id, h.quantity) for h in history] == [

@@ -186,7 +186,7 @@ def test_email_store_gets_the_order_sheet_over_real_smtp(sessions, shop):
     assert f"Beställning {order_id}" in msg["Subject"]
     assert msg["Message-ID"] == "<key-1@handla>"
     text = msg.get_body(("plain",)).get_content()
-    assert "4 st Mellanmjölk 1,5 l" in text and "2 för 25 kr" in text
+    assert "4 st Mellanmjölk 1,5 l" in text and "2 för 25\xa0kr" in text
     (attachment,) = list(msg.iter_attachments())
     assert "Mellanmjölk" in attachment.get_content()
     assert state(sessions, order_id)[:2] == ("sent", "delivered")

@@ -75,42 +75,44 @@ def _post(web: WebWorld, path: str, **data: str):
     return web.client.post(path, data={"csrf_token": token, **data}, follow_redirects=False)
 
 
-def _tap_card(web: WebWorld, page_text: str, index: int = 0):
-    """Submit the `index`th picture card's form exactly as the browser would."""
+def _choose_card(web: WebWorld, page_text: str, name: str):
+    """Tap the picture card of an open choice that shows `name`, as the browser would."""
     forms = re.findall(
-        r'<form method="post" action="(/clients/\d+/basket)">(.*?)</form>', page_text, re.S
+        r'<form method="post" action="(/clients/\d+/choices/\d+)">(.*?)</form>', page_text, re.S
     )
-    action, body = forms[index]
+    action, body = next((a, b) for a, b in forms if name in b)
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', body))
     return web.client.post(action, data=fields, follow_redirects=False)
 
 
 def _line_ids(text: str) -> list[int]:
-    return [int(i) for i in re.findall(r"/basket/(\d+)/remove", text)]
+    return [int(i) for i in re.findall(r"/basket/(\d+)/remove", text) if f"val-{i}" not in text]
 
 
 def test_tapping_cards_fills_the_basket_with_offer_and_fees(web: WebWorld) -> None:
     web.login("anna")
     greta = web.anna_client_id
     milk = _post(web, f"/clients/{greta}/items", text="två liter mellanmjölk")
-    assert "Lägg i korgen: 2" in milk.text
-    assert _tap_card(web, milk.text).status_code == 303
+    assert milk.status_code == 303
     bread = _post(web, f"/clients/{greta}/items", text="bröd")
-    index = bread.text.index("Lingongrova")
-    cards_before = bread.text[:index].count('<button type="submit" class="product-card">')
-    assert _tap_card(web, bread.text, cards_before - 1).status_code == 303
+    assert bread.status_code == 303
+    choice = web.client.get(f"/clients/{greta}")
+    card = choice.text[choice.text.index("Lingongrova") :]
+    assert "1 st · 29,95\u00a0kr" in card[: card.index("</button>")]  # what the tap costs
+    assert _choose_card(web, choice.text, "Lingongrova").status_code == 303
     page = web.client.get(f"/clients/{greta}")
     assert "2 st" in page.text and "1 st" in page.text
     (milk_line, bread_line) = _line_ids(page.text)
     _post(web, f"/clients/{greta}/basket/{bread_line}/quantity", quantity="2")
     page = web.client.get(f"/clients/{greta}")
-    assert "Erbjudande: 2 för 50 kr" in page.text
+    assert _sek("Erbjudande: 2 för 50 kr") in page.text
     assert _sek("Du sparar 9,90 kr") in page.text
-    # goods 29,90 + 50,00; fees 49 + 29 + 19
-    for text in ("79,90 kr", "49,00 kr", "29,00 kr", "19,00 kr", "176,90 kr"):
+    # goods at ordinary prices 29,90 + 59,90, offers −9,90; fees 49 + 29 + 19
+    for text in ("89,80 kr", "−9,90 kr", "49,00 kr", "29,00 kr", "19,00 kr", "176,90 kr"):
         assert _sek(text) in page.text, text
     assert "Plockavgift" in page.text and "Leveransavgift" in page.text
     assert "Fakturaavgift" in page.text
+    assert _sek("14,95 kr/st") in page.text  # each line shows its unit price
 
     _post(web, f"/clients/{greta}/basket/{milk_line}/substitution", choice="none")
     page = web.client.get(f"/clients/{greta}")

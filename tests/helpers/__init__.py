@@ -1,0 +1,1 @@
+"""Shared test helpers: a whole Handla (app, Rasa, actions) running as a user runs it."""
