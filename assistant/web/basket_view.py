@@ -16,10 +16,8 @@ from assistant.db.models import Client, Order, OrderLine
 from assistant.orders.basket import display_name, line_count, price_order, wish_waiting_text
 from assistant.orders.booking import available_slots
 from assistant.orders.money import format_sek
-from assistant.orders.pricing import Breakdown, PricedLine
+from assistant.orders.pricing import Breakdown, PricedLine, client_fee_rows
 from assistant.orders.slots import as_utc, slot_label
-
-FEE_LABELS = {"plock": "Plockavgift", "leverans": "Leveransavgift", "faktura": "Fakturaavgift"}
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,7 @@ def _waiting(basket: Order) -> list[str]:
 def basket_view(session: Session, client: Client, basket: Order) -> BasketView:
     """The basket priced now, the store's bookable slots and, when ready, the summary."""
     breakdown: Breakdown = price_order(session, basket)
-    fees = [(FEE_LABELS.get(name, name), format_sek(ore)) for name, ore in breakdown.fees.items()]
+    fees = client_fee_rows(breakdown.fee_items)
     view = BasketView(
         lines=[
             _line(line, priced) for line, priced in zip(basket.lines, breakdown.lines, strict=True)

@@ -28,6 +28,7 @@ from assistant.orders.booking import book_slot
 from assistant.orders.confirm import confirm_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
+from assistant.orders.pricing import Fee, client_fee_rows
 from assistant.orders.slots import as_utc, slot_label
 from assistant.web.basket_view import quantity_text
 from assistant.web.client_page import render_client
@@ -195,6 +196,8 @@ def receipt(
         status=STATUS_TEXT.get(order.status, order.status),
         slot=slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at)) if slot else "",
         total=format_sek(order.total_ore),
+        goods=format_sek(order.goods_ore),
+        fees=client_fee_rows(Fee.from_json(item) for item in order.fee_detail or []),
         lines=[
             (
                 display_name(line.product) if line.product else line.spoken_text,
