@@ -157,15 +157,15 @@ class PatternChange:
     kept_booked: int = 0
 
     @property
-    def message(self) -> str:
-        text = "Sparat."
+    def kept_text(self) -> str:
+        """What stayed because it has bookings, in Swedish ("" when nothing)."""
         if self.kept_booked == 1:
-            text += " En kommande tid har redan bokningar och är kvar som den var."
-        elif self.kept_booked:
-            text += (
-                f" {self.kept_booked} kommande tider har redan bokningar och är kvar som de var."
+            return "En kommande tid har redan bokningar och finns kvar som den var."
+        if self.kept_booked:
+            return (
+                f"{self.kept_booked} kommande tider har redan bokningar och finns kvar som de var."
             )
-        return text
+        return ""
 
 
 def pattern_label(pattern: SlotPattern) -> str:

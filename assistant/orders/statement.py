@@ -26,7 +26,7 @@ MONTHS = (
 PLACED = ("confirmed", "sent", "needs_attention")
 
 
-def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     if not (isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12):
         raise ServiceError("Ogiltig månad.")
     if not 2000 <= year <= 2100:
@@ -46,7 +46,7 @@ def fee_notes(order: Order) -> list[str]:
 def monthly_statement(session: Session, client_id: int, year: int, month: int) -> Statement:
     """Orders confirmed in that (Swedish local) month, oldest first."""
     client = _client(session, client_id)
-    start, end = _month_bounds(year, month)
+    start, end = month_bounds(year, month)
     rows = session.execute(
         select(Order, OutboxMessage)
         .join(OutboxMessage, OutboxMessage.order_id == Order.id)

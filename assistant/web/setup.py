@@ -18,7 +18,16 @@ from starlette.middleware.sessions import SessionMiddleware
 from assistant.cli_staff import FIRST_RUN_HINT
 from assistant.db import session_scope
 from assistant.db.models import StaffUser
-from assistant.web import admin, admin_catalog, admin_people, admin_slots, pages, shopping, staff
+from assistant.web import (
+    admin,
+    admin_catalog,
+    admin_people,
+    admin_slots,
+    fee_report,
+    pages,
+    shopping,
+    staff,
+)
 from assistant.web.security import LoginRequired
 from assistant.web.templating import STATIC_DIR, render
 
@@ -52,6 +61,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(admin_slots.router)
     app.include_router(admin_people.router)
     app.include_router(admin_catalog.router)
+    app.include_router(fee_report.router)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _exc: LoginRequired) -> Response:
