@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from assistant.db import session_scope
 from assistant.db.models import Offer, Product, Store
+from assistant.orders.store_defaults import give_demo_defaults
 from catalog_matcher.catalog_files import CatalogFormatError, RowError, open_catalog
 from catalog_matcher.product import Product as Record
 
@@ -215,9 +216,14 @@ DEMO_PATTERNS = ("*.csv", "*.json")
 
 
 def import_demo_catalog(sessions: sessionmaker[Session], catalog_dir: Path) -> list[ImportReport]:
-    """On first start: import every catalog file in catalog_dir when there are no products."""
+    """On first start: import every catalog file in catalog_dir when there are no products, and
+    give the demo stores fees, a minimum order and weekly delivery times (ready to order)."""
     with session_scope(sessions) as session:
         if session.scalar(select(func.count(Product.id))):
             return []
     files = sorted(p for pattern in DEMO_PATTERNS for p in catalog_dir.glob(pattern))
-    return [import_catalog(sessions, path) for path in files]
+    reports = [import_catalog(sessions, path) for path in files]
+    with session_scope(sessions) as session:
+        for name in sorted({name for report in reports for name in report.stores}):
+            give_demo_defaults(session, name)
+    return reports

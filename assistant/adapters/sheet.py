@@ -42,6 +42,10 @@ class OrderSheet:
     lines: list[SheetLine] = field(default_factory=list)
     fees: dict[str, int] = field(default_factory=dict)
     total: int = 0
+    municipality_fees: dict[str, int] = field(default_factory=dict)
+    """Fees the store bills the municipality, not the client (the client's agreement)."""
+    unit: str = ""
+    """The client's home-care unit ("Hemtjänst Norr"), for the municipality's invoice."""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,6 +75,9 @@ class OrderSheet:
         for name, amount in self.fees.items():
             writer.writerow(["", f"Avgift {name}", "", "", format_sek(amount), ""])
         writer.writerow(["", "Totalt", "", "", format_sek(self.total), ""])
+        for name, amount in self.municipality_fees.items():
+            writer.writerow(["", f"Avgift {name}, faktureras kommunen", "", "",
+                             format_sek(amount), ""])  # fmt: skip
         return out.getvalue()
 
     def as_text(self) -> str:
@@ -88,4 +95,7 @@ class OrderSheet:
             )
         rows += [f"Avgift {n}: {format_sek(a)}" for n, a in self.fees.items()]
         rows.append(f"Totalt: {format_sek(self.total)}")
+        unit = f" ({self.unit})" if self.unit else ""
+        rows += [f"Avgift {n}, faktureras kommunen{unit}: {format_sek(a)}"
+                 for n, a in self.municipality_fees.items()]  # fmt: skip
         return "\n".join(rows) + "\n"

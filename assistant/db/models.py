@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +21,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -52,6 +54,7 @@ SUBSTITUTIONS = ("similar", "none", "ask")
 LINE_STATUSES = ("ok", "needs_staff", "needs_choice")
 """A product line; a wish staff must settle (no product); an open choice among candidates."""
 SPEAKERS = ("client", "assistant")
+FEE_PAYERS = ("client", "municipality")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -67,6 +70,11 @@ class Store(Base):
             " AND minimum_order_ore >= 0",
             name="fees_non_negative",
         ),
+        CheckConstraint(
+            "(picking_free_from_ore IS NULL OR picking_free_from_ore >= 0)"
+            " AND (delivery_free_from_ore IS NULL OR delivery_free_from_ore >= 0)",
+            name="free_from_non_negative",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,9 +88,44 @@ class Store(Base):
     delivery_fee_ore: Mapped[int] = mapped_column(Integer, default=0)
     invoice_fee_ore: Mapped[int] = mapped_column(Integer, default=0)
     minimum_order_ore: Mapped[int] = mapped_column(Integer, default=0)
+    picking_free_from_ore: Mapped[int | None] = mapped_column(Integer)
+    """No picking fee from this order value (goods after offers) up; None: always charged."""
+    delivery_free_from_ore: Mapped[int | None] = mapped_column(Integer)
+    """No delivery fee from this order value up; None: always charged (0 fee: always free)."""
+    slots_generated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the weekly patterns last made this store's slots (see orders/slot_patterns.py)."""
 
     products: Mapped[list[Product]] = relationship(back_populates="store")
     slots: Mapped[list[DeliverySlot]] = relationship(back_populates="store")
+    patterns: Mapped[list[SlotPattern]] = relationship(back_populates="store")
+
+
+class SlotPattern(Base):
+    """A weekly delivery time: every `weekday` (0 = Monday) `starts`–`ends` local Swedish time.
+
+    Concrete `DeliverySlot` rows are generated from it two weeks ahead.
+    """
+
+    __tablename__ = "slot_pattern"
+    __table_args__ = (
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday"),
+        CheckConstraint("ends > starts", name="ordered_times"),
+        CheckConstraint("capacity >= 1 AND capacity <= 1000", name="capacity"),
+        CheckConstraint("cutoff_hours >= 0 AND cutoff_hours <= 336", name="cutoff"),
+        UniqueConstraint("store_id", "weekday", "starts", name="uq_slot_pattern_store_day_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+    capacity: Mapped[int] = mapped_column(Integer)
+    cutoff_hours: Mapped[int] = mapped_column(Integer)
+    """Last order this many hours (local clock time) before the slot starts."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    store: Mapped[Store] = relationship(back_populates="patterns")
 
 
 class DeliverySlot(Base):
@@ -100,6 +143,10 @@ class DeliverySlot(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     booked: Mapped[int] = mapped_column(Integer, default=0)
     cutoff_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    pattern_id: Mapped[int | None] = mapped_column(
+        ForeignKey("slot_pattern.id", ondelete="SET NULL"), index=True
+    )
+    """The weekly pattern that made this slot; None for a slot an admin added by hand."""
 
     store: Mapped[Store] = relationship(back_populates="slots")
 
@@ -182,6 +229,10 @@ class Client(Base):
     __table_args__ = (
         CheckConstraint(_in("substitution", SUBSTITUTIONS), name="substitution"),
         CheckConstraint("speech_rate > 0", name="speech_rate"),
+        CheckConstraint(
+            f"{_in('picking_payer', FEE_PAYERS)} AND {_in('delivery_payer', FEE_PAYERS)}",
+            name="fee_payers",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,6 +244,17 @@ class Client(Base):
     """Staff turned on saving this client's speech for troubleshooting; it stops by itself."""
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    unit: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    """The home-care unit or municipality the client belongs to ("Hemtjänst Norr")."""
+    picking_payer: Mapped[str] = mapped_column(
+        String(20), default="client", server_default="client"
+    )
+    """Who pays the store's picking fee by the client's agreement: "client" or "municipality"."""
+    delivery_payer: Mapped[str] = mapped_column(
+        String(20), default="client", server_default="client"
+    )
+    pays_by_invoice: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """The client pays the store by invoice (and so pays the store's invoice fee)."""
 
     store: Mapped[Store | None] = relationship()
     staff: Mapped[list[StaffUser]] = relationship(secondary=staff_client, back_populates="clients")
@@ -234,6 +296,7 @@ class Order(Base):
             "goods_ore >= 0 AND fees_ore >= 0 AND discount_ore >= 0 AND total_ore >= 0",
             name="totals_non_negative",
         ),
+        CheckConstraint("municipality_fees_ore >= 0", name="municipality_fees_non_negative"),
         Index("ix_order_client_status", "client_id", "status"),
         # one open basket per client, whatever two tabs or processes do at the same moment
         Index(
@@ -255,6 +318,15 @@ class Order(Base):
     discount_ore: Mapped[int] = mapped_column(Integer, default=0)
     fees_ore: Mapped[int] = mapped_column(Integer, default=0)
     total_ore: Mapped[int] = mapped_column(Integer, default=0)
+    """What the client pays: goods and the fees the client's agreement leaves to the client."""
+    municipality_fees_ore: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """The fees the municipality pays for this order (by the client's agreement at confirm)."""
+    unit: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    """The client's unit when the order was confirmed (the monthly fee report groups by it)."""
+    fee_detail: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
+    """Every fee of the store at confirm: [{"fee", "amount", "payer", "note"}] (see pricing)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     confirmed_by_id: Mapped[int | None] = mapped_column(

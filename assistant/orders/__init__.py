@@ -25,13 +25,23 @@ Basket (one order in status "basket" per client, in the client's store)
   ordering until settled or removed.
 - ``price_order(session, order, now=None) -> Breakdown``: ``lines[i]`` (regular, discount,
   total, low/high, approximate, offer label) belongs to ``order.lines[i]``; ``goods``,
-  ``discount``, ``fees`` {plock, leverans, faktura}, ``total``, ``low``/``high`` ("ca" range
-  when kg items are in it), ``problems`` (Swedish, e.g. minimum order), ``orderable``.
-  Format money with ``format_sek(ore)`` -> "1 234,50 kr".
+  ``discount``, ``fees`` (the fees the client is charged: name in {plock, leverans, faktura}
+  -> öre, none of 0), ``total`` (what the client pays), ``low``/``high`` ("ca" range when kg
+  items are in it), ``problems`` (Swedish, e.g. how much is missing to the minimum order),
+  ``orderable``; ``fee_items`` (every applicable fee: price, amount, payer, waived and why)
+  and ``municipality_fees``. The rules are the store's (free-from order values) with the
+  client's agreement (who pays picking and delivery, invoice or not): ``fees_for(order)``.
+  ``client_fee_rows(fee_items)`` gives the rows the client is shown.
+  Format money with ``format_sek(ore)`` -> "1 234,50 kr" (``short=True``: "300 kr").
 
 Slots
 - ``available_slots(session, store_id, now=None) -> list[DeliverySlot]`` (room left, before
-  cut-off); ``slot_label(starts_at, ends_at)`` -> "torsdag 3/12 10–12".
+  cut-off; makes the weekly patterns' missing slots first, at most once an hour per store);
+  ``slot_label(starts_at, ends_at)`` -> "torsdag 3/12 10–12".
+- ``slot_patterns``: ``ensure_slots(session, store_id=None, now=None, days=14) -> int`` (the
+  missing slots of the weekly patterns, idempotent, safe with two writers), ``add_pattern``,
+  ``update_pattern``, ``delete_pattern`` (never touch a booked slot), ``add_slot``,
+  ``set_slot_capacity`` (never below bookings), ``delete_slot`` (refused when booked).
 - ``book_slot(session, client_id, slot_id, now=None, actor=...) -> DeliverySlot``: holds a
   place at once (atomic, never overbooks); choosing another slot gives the old one back.
   ``release_slot(session, client_id, actor=...)``.
@@ -40,7 +50,9 @@ Confirmation and hand-off
 - ``confirm_order(session, client_id, idempotency_key, actor, now=None,
   expected_total_ore=None) -> Order``: re-prices, refuses an empty basket, a missing or closed
   slot, below the minimum order, or a total other than the one shown; writes status
-  "confirmed", totals, an audit event, purchase history and the outbox row together. The same
+  "confirmed", totals (``total_ore`` what the client pays, ``municipality_fees_ore``,
+  ``fee_detail``, the client's ``unit``), an audit event, purchase history and the outbox row
+  together. The same
   key again returns the same order. Call ``worker.wake()`` afterwards for an immediate hand-off.
 - ``start_outbox_worker(session_factory) -> OutboxWorker`` (thread; ``.wake()``, ``.stop()``);
   it runs ``resume_outbox`` first. ``deliver_pending(session_factory, now=None) -> int`` is one
@@ -49,7 +61,10 @@ Confirmation and hand-off
 
 Statement
 - ``monthly_statement(session, client_id, year, month) -> Statement`` (orders, lines with
-  quantity text, discount and total, fees, totals); ``monthly_statement_pdf(...) -> bytes``.
+  quantity text, discount and total, the fees the client paid, notes of fees the
+  municipality paid, totals); ``monthly_statement_pdf(...) -> bytes``.
+- ``fee_report.monthly_fee_report(session, year, month) -> FeeReport`` (the fees the
+  municipality pays, per unit, as charged at confirm) and ``fee_report_csv(report)``.
 """
 
 from __future__ import annotations

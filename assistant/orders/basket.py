@@ -299,12 +299,18 @@ def set_substitution(
 
 
 def fees_for(order: Order) -> FeeSchedule:
-    store = order.store
+    """The store's fee rules with the client's agreement (who pays picking and delivery)."""
+    store, client = order.store, order.client
     return FeeSchedule(
         picking=store.picking_fee_ore,
         delivery=store.delivery_fee_ore,
         invoice=store.invoice_fee_ore,
         minimum_order=store.minimum_order_ore,
+        picking_free_from=store.picking_free_from_ore,
+        delivery_free_from=store.delivery_free_from_ore,
+        picking_payer=client.picking_payer,
+        delivery_payer=client.delivery_payer,
+        pays_by_invoice=client.pays_by_invoice,
     )
 
 

@@ -25,7 +25,7 @@ from assistant.orders.choices import (
     wish_waiting_text,
 )
 from assistant.orders.money import format_sek
-from assistant.orders.pricing import PricedLine
+from assistant.orders.pricing import PricedLine, client_fee_rows
 from assistant.orders.product_view import (
     ProductCard,
     compare_text,
@@ -39,8 +39,6 @@ from assistant.orders.product_view import (
 )
 from assistant.orders.slots import LOCAL_TZ, as_utc, slot_label
 from assistant.orders.wording import choice_question, lines_text, number_text
-
-FEE_LABELS = {"plock": "Plockavgift", "leverans": "Leveransavgift", "faktura": "Fakturaavgift"}
 
 
 @dataclass(frozen=True)
@@ -254,9 +252,7 @@ def basket_state(
     breakdown = price_order(session, basket, now)
     lines = priced_lines(basket)
     opened = open_lines(basket)
-    fees = [
-        (FEE_LABELS.get(name, name), format_sek(ore)) for name, ore in breakdown.fees.items() if ore
-    ]
+    fees = client_fee_rows(breakdown.fee_items)
     regular = sum(p.regular for p in breakdown.lines)
     waiting = [
         choice_waiting_text(ln) if ln.status == "needs_choice" else wish_waiting_text(ln)

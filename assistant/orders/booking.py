@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from assistant.db.models import DeliverySlot, Order
 from assistant.orders.basket import Actor, basket_for, record
 from assistant.orders.errors import ServiceError
+from assistant.orders.slot_patterns import refresh_slots
 from assistant.orders.slots import SlotRefused, SlotState, as_utc, check_bookable
 
 MAX_SLOTS_SHOWN = 60
@@ -23,8 +24,10 @@ MAX_SLOTS_SHOWN = 60
 def available_slots(
     session: Session, store_id: int, now: datetime | None = None
 ) -> list[DeliverySlot]:
-    """The store's coming slots that still have room and are before their cut-off."""
+    """The store's coming slots that still have room and are before their cut-off (the weekly
+    patterns' slots are made first, at most once an hour)."""
     now = as_utc(now or datetime.now(UTC))
+    refresh_slots(session, store_id, now)
     return list(
         session.scalars(
             select(DeliverySlot)

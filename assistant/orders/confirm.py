@@ -93,6 +93,12 @@ def order_sheet(order: Order, client: Client, breakdown: Breakdown) -> OrderShee
         lines=lines,
         fees={name: amount for name, amount in breakdown.fees.items() if amount},
         total=breakdown.total,
+        municipality_fees={
+            fee.name: fee.municipality_amount
+            for fee in breakdown.fee_items
+            if fee.municipality_amount
+        },
+        unit=client.unit,
     )
 
 
@@ -141,6 +147,9 @@ def confirm_order(
             discount_ore=breakdown.discount,
             fees_ore=sum(breakdown.fees.values()),
             total_ore=breakdown.total,
+            municipality_fees_ore=breakdown.municipality_fees,
+            unit=client.unit,
+            fee_detail=[fee.as_json() for fee in breakdown.fee_items],
             confirmed_at=now,
             confirmed_by_id=actor if isinstance(actor, int) else None,
         )

@@ -13,11 +13,16 @@ def to_ore(kronor: Decimal | str | int) -> int:
     return int(value)
 
 
-def format_sek(ore: int) -> str:
-    """12345 -> "123,45 kr"; 123450 -> "1 234,50 kr" (no-break space as thousands separator)."""
+def format_sek(ore: int, *, short: bool = False) -> str:
+    """12345 -> "123,45 kr"; 123450 -> "1 234,50 kr" (no-break space as thousands separator).
+
+    `short` leaves out ",00" of whole kronor (30000 -> "300 kr"), for amounts in a sentence.
+    """
     sign = "-" if ore < 0 else ""
     kronor, rest = divmod(abs(ore), 100)
     grouped = f"{kronor:,}".replace(",", "\u00a0")
+    if short and not rest:
+        return f"{sign}{grouped}\u00a0kr"
     return f"{sign}{grouped},{rest:02d}\u00a0kr"
 
 

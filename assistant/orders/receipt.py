@@ -12,9 +12,8 @@ from assistant.adapters.sheet import OrderSheet
 from assistant.db.models import Order, OutboxMessage
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
+from assistant.orders.pricing import Fee, client_fee_rows
 from assistant.orders.slots import LOCAL_TZ, as_utc, slot_label
-
-FEE_NAMES = {"plock": "Plockavgift", "leverans": "Leveransavgift", "faktura": "Fakturaavgift"}
 
 
 @dataclass(frozen=True)
@@ -82,5 +81,5 @@ def order_receipt(session: Session, client_id: int, order_id: int) -> Receipt:
     discount = sum(line.discount for line in sheet.lines)
     receipt.regular = format_sek(sum(line.total for line in sheet.lines) + discount)
     receipt.discount = format_sek(discount) if discount else ""
-    receipt.fees = [(FEE_NAMES.get(n, n), format_sek(a)) for n, a in sheet.fees.items() if a]
+    receipt.fees = client_fee_rows(Fee.from_json(item) for item in order.fee_detail or [])
     return receipt

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from assistant.orders.errors import ServiceError
@@ -34,14 +34,21 @@ LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
+def clock(t: datetime | time) -> str:
+    """10:00 -> "10", 16:30 -> "16.30" (as Swedish times are said and written)."""
+    return f"{t.hour}" if t.minute == 0 else f"{t.hour}.{t.minute:02d}"
+
+
 def slot_label(starts_at: datetime, ends_at: datetime) -> str:
     """'torsdag 3/12 10–12' in Swedish local time."""
     start, end = starts_at.astimezone(LOCAL_TZ), ends_at.astimezone(LOCAL_TZ)
+    return f"{WEEKDAYS[start.weekday()]} {start.day}/{start.month} {clock(start)}–{clock(end)}"
 
-    def hours(t: datetime) -> str:
-        return f"{t.hour}" if t.minute == 0 else f"{t.hour}.{t.minute:02d}"
 
-    return f"{WEEKDAYS[start.weekday()]} {start.day}/{start.month} {hours(start)}–{hours(end)}"
+def cutoff_label(cutoff_at: datetime) -> str:
+    """'onsdag 2/12 kl. 16' in Swedish local time."""
+    local = cutoff_at.astimezone(LOCAL_TZ)
+    return f"{WEEKDAYS[local.weekday()]} {local.day}/{local.month} kl. {clock(local)}"
 
 
 def as_utc(value: datetime) -> datetime:

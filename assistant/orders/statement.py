@@ -1,6 +1,7 @@
 """The monthly statement: a client's orders of one month as confirmed, so the client or their
-relatives can check the store's invoice. Lines, offers and fees come from the order sheet
-kept in the outbox row, i.e. exactly what the store was sent."""
+relatives can check the store's invoice. Lines, offers and the fees the client pays come from
+the order sheet kept in the outbox row, i.e. exactly what the store was sent; fees the
+municipality paid are noted from the order's fees as charged."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from assistant.adapters.sheet import OrderSheet
 from assistant.db.models import Order, OutboxMessage
 from assistant.orders.basket import _client
 from assistant.orders.errors import ServiceError
+from assistant.orders.money import format_sek
+from assistant.orders.pricing import Fee
 from assistant.orders.slots import LOCAL_TZ, as_utc
 from assistant.orders.statement_pdf import Statement, StatementOrder, statement_pdf
 
@@ -23,7 +26,7 @@ MONTHS = (
 PLACED = ("confirmed", "sent", "needs_attention")
 
 
-def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     if not (isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12):
         raise ServiceError("Ogiltig månad.")
     if not 2000 <= year <= 2100:
@@ -33,10 +36,17 @@ def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def fee_notes(order: Order) -> list[str]:
+    """ "Leveransavgift 79,00 kr betalas av kommunen." for each fee someone else paid."""
+    fees = [Fee.from_json(item) for item in order.fee_detail or []]
+    return [f"{fee.label} {format_sek(fee.municipality_amount)} betalas av kommunen."
+            for fee in fees if fee.municipality_amount]  # fmt: skip
+
+
 def monthly_statement(session: Session, client_id: int, year: int, month: int) -> Statement:
     """Orders confirmed in that (Swedish local) month, oldest first."""
     client = _client(session, client_id)
-    start, end = _month_bounds(year, month)
+    start, end = month_bounds(year, month)
     rows = session.execute(
         select(Order, OutboxMessage)
         .join(OutboxMessage, OutboxMessage.order_id == Order.id)
@@ -60,6 +70,7 @@ def monthly_statement(session: Session, client_id: int, year: int, month: int) -
                 lines=[(ln.name, ln.quantity_text, ln.discount, ln.total) for ln in sheet.lines],
                 fees=dict(sheet.fees),
                 total=order.total_ore,
+                notes=fee_notes(order),
             )
         )
     return Statement(client.display_name, f"{MONTHS[month - 1]} {year}", orders)

@@ -8,6 +8,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from assistant.orders.money import format_sek
+from assistant.orders.pricing import FEE_LABELS
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -19,7 +20,15 @@ class StatementOrder:
     store: str
     lines: list[tuple[str, str, int, int]]  # name, quantity text ("2 st"), discount, total
     fees: dict[str, int] = field(default_factory=dict)
+    """The fees the client paid, by name ("plock", "leverans", "faktura")."""
     total: int = 0
+    notes: list[str] = field(default_factory=list)
+    """Fees the client did not pay, e.g. "Leveransavgift 79,00 kr betalas av kommunen."."""
+
+    @property
+    def fee_rows(self) -> list[tuple[str, int]]:
+        """("Plockavgift", 4900) for each fee the client paid."""
+        return [(FEE_LABELS.get(name, name), amount) for name, amount in self.fees.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +61,13 @@ def statement_pdf(statement: Statement) -> bytes:
             offer = f" (erbjudande −{format_sek(discount)})" if discount else ""
             pdf.cell(140, 6, f"{quantity} {name}{offer}")
             pdf.cell(0, 6, format_sek(total), align="R", new_x="LMARGIN", new_y="NEXT")
-        for fee, amount in order.fees.items():
-            pdf.cell(140, 6, f"Avgift {fee}")
+        for label, amount in order.fee_rows:
+            pdf.cell(140, 6, label)
             pdf.cell(0, 6, format_sek(amount), align="R", new_x="LMARGIN", new_y="NEXT")
         pdf.cell(140, 6, "Summa order")
         pdf.cell(0, 6, format_sek(order.total), align="R", new_x="LMARGIN", new_y="NEXT")
+        for note in order.notes:
+            pdf.cell(0, 6, note, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("DejaVu", "B", 12)
     pdf.cell(140, 8, "Totalt för månaden")

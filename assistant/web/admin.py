@@ -1,4 +1,5 @@
-"""Store administration for admins: how a store receives orders, its fees and minimum order."""
+"""Store administration for admins: how a store receives orders, its fees (with the order
+values from which picking and delivery are free) and minimum order."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from decimal import InvalidOperation
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import ORDER_CHANNELS, StaffUser, Store
 from assistant.orders.money import format_sek, to_ore
 from assistant.web.deps import DB_SESSION
+from assistant.web.notice import saved, take_notice
 from assistant.web.security import require_admin, require_csrf
 from assistant.web.templating import render
 
@@ -22,14 +24,26 @@ router = APIRouter(prefix="/admin")
 # field -> (label, highest sensible value in öre); anything above is a typing mistake
 FEE_FIELDS = {
     "picking_fee_ore": ("Plockavgift", 100_000),
+    "picking_free_from_ore": ("Ingen plockavgift från ordervärde", 10_000_000),
     "delivery_fee_ore": ("Leveransavgift", 100_000),
+    "delivery_free_from_ore": ("Fri leverans från ordervärde", 10_000_000),
     "invoice_fee_ore": ("Fakturaavgift", 100_000),
     "minimum_order_ore": ("Lägsta ordervärde", 1_000_000),
 }
+OPTIONAL = {"picking_free_from_ore", "delivery_free_from_ore"}
+"""Left empty: the fee is always charged (0: the fee is never charged)."""
+HINTS = {
+    "picking_free_from_ore": "Tomt: avgiften tas alltid ut.",
+    "delivery_free_from_ore": "Tomt: avgiften tas alltid ut. 0: alltid fri leverans.",
+    "invoice_fee_ore": "Tas bara ut av kunder som betalar mot faktura.",
+    "minimum_order_ore": "Varornas värde efter erbjudanden, utan avgifter.",
+}
 
 
-def _parse_fee(field: str, text: str) -> int:
+def _parse_fee(field: str, text: str) -> int | None:
     label, highest = FEE_FIELDS[field]
+    if not text.strip() and field in OPTIONAL:
+        return None
     try:
         ore = to_ore(text.strip() or "0")
     except (InvalidOperation, ValueError):
@@ -39,6 +53,10 @@ def _parse_fee(field: str, text: str) -> int:
     if not 0 <= ore <= highest:
         raise ValueError(f"{label}: måste vara mellan 0 och {format_sek(highest)}.")
     return ore
+
+
+def _fee_text(ore: int | None) -> str:
+    return "" if ore is None else format_sek(ore).removesuffix("\u00a0kr")
 
 
 CHANNEL_LABELS = {"webhook": "Webhook (JSON till butikens adress)", "email": "E-post"}
@@ -77,12 +95,12 @@ def _store(session: Session, store_id: int) -> Store:
 def _page(request: Request, session: Session, staff: StaffUser, **extra: object) -> Response:
     stores = list(session.scalars(select(Store).order_by(Store.name)))
     forms = [
-        (store, [(f, label, format_sek(getattr(store, f)).removesuffix("\u00a0kr"))
+        (store, [(f, label, _fee_text(getattr(store, f)), HINTS.get(f, ""))
                  for f, (label, _) in FEE_FIELDS.items()])
         for store in stores
     ]  # fmt: skip
     return render(request, "admin_stores.html", staff=staff, forms=forms,
-                  channels=CHANNEL_LABELS, **extra)  # fmt: skip
+                  channels=CHANNEL_LABELS, notice=take_notice(request), **extra)  # fmt: skip
 
 
 @router.get("/stores")
@@ -109,7 +127,8 @@ async def update_fees(
         return _page(request, session, staff, status_code=422, error=str(error))
     for field, value in values.items():
         setattr(store, field, value)
-    return RedirectResponse("/admin/stores", status_code=303)
+    return saved(request, "/admin/stores", f"Sparat: avgifter för {store.name}.",
+                 f"#store-{store.id}")  # fmt: skip
 
 
 @router.post("/stores/{store_id}/channel", dependencies=[Depends(require_csrf)])
@@ -125,4 +144,5 @@ async def update_channel(
     except ValueError as error:
         return _page(request, session, staff, status_code=422, error=str(error))
     store.order_channel, store.order_target, store.secret_ref = channel, target, secret_ref
-    return RedirectResponse("/admin/stores", status_code=303)
+    return saved(request, "/admin/stores", f"Sparat: hur {store.name} tar emot beställningar.",
+                 f"#store-{store.id}")  # fmt: skip

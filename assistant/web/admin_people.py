@@ -1,6 +1,6 @@
-"""Admin pages for people: clients (store, substitution, speech rate, their staff; deletion of all
-their data) and staff accounts (create, role, deactivate). Every form is validated in full before
-anything is written."""
+"""Admin pages for people: clients (store, substitution, speech rate, their staff, their home-care
+unit and fee agreement; deletion of all their data) and staff accounts (create, role,
+deactivate). Every form is validated in full before anything is written."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from assistant.db.models import Client, Order, StaffUser, Store
 from assistant.orders.basket import SUBSTITUTION_LABELS
 from assistant.voice.recordings import delete_recordings
 from assistant.web.deps import DB_SESSION
+from assistant.web.notice import saved, take_notice
 from assistant.web.security import hash_password, require_admin, require_csrf
 from assistant.web.templating import render
 
@@ -26,6 +27,12 @@ SPEECH_RATES = {"0.8": "Långsamt", "0.9": "Lite långsamt", "1.0": "Normalt"}
 ROLE_LABELS = {"staff": "Personal", "admin": "Administratör"}
 # the store has not yet been given these orders: deleting the client would lose them
 UNFINISHED = ("confirmed", "needs_attention")
+PAYER_LABELS = {"client": "Kunden", "municipality": "Kommunen"}
+PAYMENT_LABELS = {
+    "invoice": "Mot faktura från butiken (butikens fakturaavgift tillkommer)",
+    "other": "På annat sätt (till exempel kort eller autogiro), ingen fakturaavgift",
+}
+MAX_UNIT = 100
 
 
 @dataclass
@@ -35,6 +42,10 @@ class ClientForm:
     substitution: str
     speech_rate: float
     staff: list[StaffUser]
+    unit: str = ""
+    picking_payer: str = "client"
+    delivery_payer: str = "client"
+    pays_by_invoice: bool = True
 
     def apply_to(self, client: Client) -> Client:
         client.display_name = self.display_name
@@ -42,6 +53,10 @@ class ClientForm:
         client.substitution = self.substitution
         client.speech_rate = self.speech_rate
         client.staff = self.staff
+        client.unit = self.unit
+        client.picking_payer = self.picking_payer
+        client.delivery_payer = self.delivery_payer
+        client.pays_by_invoice = self.pays_by_invoice
         return client
 
 
@@ -66,7 +81,17 @@ def _client_form(form: FormData, session: Session) -> ClientForm:
     )
     if len(members) != len(set(staff_ids)):
         raise ValueError("Personalen finns inte.")
-    return ClientForm(name, store_id, substitution, float(rate), members)
+    unit = " ".join(str(form.get("unit", "")).split())
+    if len(unit) > MAX_UNIT:
+        raise ValueError(f"Enheten får vara högst {MAX_UNIT} tecken, till exempel Hemtjänst Norr.")
+    payers = [str(form.get(field, "client")) for field in ("picking_payer", "delivery_payer")]
+    if any(payer not in PAYER_LABELS for payer in payers):
+        raise ValueError("Välj vem som betalar plockavgiften och leveransavgiften.")
+    payment = str(form.get("payment", "invoice"))
+    if payment not in PAYMENT_LABELS:
+        raise ValueError("Välj hur kunden betalar butiken.")
+    return ClientForm(name, store_id, substitution, float(rate), members, unit, *payers,
+                      payment == "invoice")  # fmt: skip
 
 
 def _clients_page(
@@ -82,6 +107,9 @@ def _clients_page(
         staff_members=list(session.scalars(select(StaffUser).order_by(StaffUser.username))),
         substitutions=SUBSTITUTION_LABELS,
         speech_rates=SPEECH_RATES,
+        payers=PAYER_LABELS,
+        payments=PAYMENT_LABELS,
+        notice=take_notice(request),
         **extra,
     )
 
@@ -105,8 +133,11 @@ async def add_client(
         fields = _client_form(await request.form(), session)
     except ValueError as error:
         return _clients_page(request, session, staff, 422, error=str(error))
-    session.add(fields.apply_to(Client()))
-    return RedirectResponse("/admin/clients", status_code=303)
+    client = fields.apply_to(Client())
+    session.add(client)
+    session.flush()
+    return saved(request, "/admin/clients", f"Sparat: {client.display_name} är tillagd.",
+                 f"#client-{client.id}")  # fmt: skip
 
 
 def _client(session: Session, client_id: int) -> Client:
@@ -129,7 +160,8 @@ async def update_client(
     except ValueError as error:
         return _clients_page(request, session, staff, 422, error=str(error))
     fields.apply_to(client)
-    return RedirectResponse("/admin/clients", status_code=303)
+    return saved(request, "/admin/clients", f"Sparat: {client.display_name}.",
+                 f"#client-{client.id}")  # fmt: skip
 
 
 @router.post("/clients/{client_id}/delete", dependencies=[Depends(require_csrf)])

@@ -1,25 +1,53 @@
-"""Delivery slots for admins: list a store's coming slots and add new ones.
+"""Delivery slots for admins: a store's weekly times (add, change, remove), its coming slots
+(change the number of places, remove or close one) and an extra single slot.
 
-Times are entered in Swedish local time (Europe/Stockholm) and stored in UTC.
+Times are entered in Swedish local time (Europe/Stockholm) and stored in UTC. The rules live
+in `assistant.orders.slot_patterns`; this module parses the forms and shows the result.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
-from assistant.db.models import DeliverySlot, StaffUser, Store
-from assistant.orders.slots import LOCAL_TZ as LOCAL
-from assistant.orders.slots import as_utc, slot_label
+from assistant.db.models import DeliverySlot, SlotPattern, StaffUser, Store
+from assistant.orders.errors import ServiceError
+from assistant.orders.slot_patterns import (
+    PatternFields,
+    add_pattern,
+    add_slot,
+    delete_pattern,
+    delete_slot,
+    pattern_label,
+    refresh_slots,
+    set_slot_capacity,
+    update_pattern,
+)
+from assistant.orders.slots import WEEKDAYS, as_utc, cutoff_label, slot_label
 from assistant.web.deps import DB_SESSION
+from assistant.web.notice import saved, take_notice
 from assistant.web.security import require_admin, require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
+MAX_NUMBER = 6  # characters of a number field
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    id: int
+    label: str
+    cutoff: str
+    booked: int
+    capacity: int
+    from_pattern: bool
 
 
 def _store(session: Session, store_id: int) -> Store:
@@ -29,16 +57,82 @@ def _store(session: Session, store_id: int) -> Store:
     return store
 
 
-def _page(request: Request, session: Session, staff: StaffUser, store: Store, **extra: object):
+def _path(store: Store) -> str:
+    return f"/admin/stores/{store.id}/slots"
+
+
+def _page(
+    request: Request,
+    session: Session,
+    staff: StaffUser,
+    store: Store,
+    status_code: int = 200,
+    **extra: object,
+) -> Response:
+    patterns = session.scalars(
+        select(SlotPattern)
+        .where(SlotPattern.store_id == store.id)
+        .order_by(SlotPattern.weekday, SlotPattern.starts)
+    ).all()
     slots = session.scalars(
         select(DeliverySlot)
         .where(DeliverySlot.store_id == store.id, DeliverySlot.ends_at > datetime.now(UTC))
         .order_by(DeliverySlot.starts_at)
     ).all()
     rows = [
-        (slot_label(as_utc(s.starts_at), as_utc(s.ends_at)), s.booked, s.capacity) for s in slots
-    ]
-    return render(request, "admin_slots.html", staff=staff, store=store, rows=rows, **extra)
+        SlotRow(s.id, slot_label(as_utc(s.starts_at), as_utc(s.ends_at)),
+                cutoff_label(as_utc(s.cutoff_at)), s.booked, s.capacity, s.pattern_id is not None)
+        for s in slots
+    ]  # fmt: skip
+    return render(request, "admin_slots.html", status_code=status_code, staff=staff,
+                  store=store, rows=rows, patterns=[(p, pattern_label(p)) for p in patterns],
+                  weekdays=list(enumerate(WEEKDAYS)), notice=take_notice(request),
+                  **extra)  # fmt: skip
+
+
+def _number(form: FormData, name: str, label: str) -> int:
+    text = str(form.get(name, "")).strip()
+    if not text.isdigit() or len(text) > MAX_NUMBER:
+        raise ServiceError(f"{label}: skriv ett heltal.")
+    return int(text)
+
+
+def _time(form: FormData, name: str, label: str) -> time:
+    try:
+        return time.fromisoformat(str(form.get(name, "")).strip())
+    except ValueError:
+        raise ServiceError(f"{label}: skriv en tid, till exempel 10:00.") from None
+
+
+def _pattern_fields(form: FormData) -> PatternFields:
+    return PatternFields(
+        weekday=_number(form, "weekday", "Veckodag"),
+        starts=_time(form, "start", "Från"),
+        ends=_time(form, "end", "Till"),
+        capacity=_number(form, "capacity", "Antal leveranser"),
+        cutoff_hours=_number(form, "cutoff_hours", "Sista beställning"),
+        active=form.get("active", "1") == "1",
+    )
+
+
+async def _act(
+    request: Request,
+    session: Session,
+    staff: StaffUser,
+    store_id: int,
+    action: Callable[[Store, FormData], str],
+    anchor: str = "",
+) -> Response:
+    """Parse the form and call the service; on a refusal nothing is written and the page
+    explains why, else back to the page with what was done."""
+    store = _store(session, store_id)
+    form = await request.form()
+    try:
+        message = action(store, form)
+    except ServiceError as refusal:
+        session.rollback()
+        return _page(request, session, staff, store, 422, error=refusal.message)
+    return saved(request, _path(store), message, anchor)
 
 
 @router.get("/stores/{store_id}/slots")
@@ -48,32 +142,104 @@ def slots(
     staff: StaffUser = Depends(require_admin),
     session: Session = DB_SESSION,
 ) -> Response:
-    return _page(request, session, staff, _store(session, store_id))
+    store = _store(session, store_id)
+    refresh_slots(session, store.id)
+    return _page(request, session, staff, store)
 
 
 @router.post("/stores/{store_id}/slots", dependencies=[Depends(require_csrf)])
-def add_slot(
+async def add_single_slot(
     store_id: int,
     request: Request,
-    day: date = Form(),
-    start: time = Form(),
-    end: time = Form(),
-    capacity: int = Form(ge=1, le=1000),
-    cutoff_hours: int = Form(ge=0, le=14 * 24),
     staff: StaffUser = Depends(require_admin),
     session: Session = DB_SESSION,
 ) -> Response:
-    store = _store(session, store_id)
-    starts = datetime.combine(day, start, LOCAL).astimezone(UTC)
-    ends = datetime.combine(day, end, LOCAL).astimezone(UTC)
-    cutoff = starts - timedelta(hours=cutoff_hours)
-    error = None
-    if ends <= starts:
-        error = "Tiden måste sluta efter att den börjar."
-    elif cutoff <= datetime.now(UTC):
-        error = "Tiden ligger i det förflutna eller efter sista beställningstid."
-    if error:
-        return _page(request, session, staff, store, status_code=422, error=error)
-    session.add(DeliverySlot(store_id=store.id, starts_at=starts, ends_at=ends,
-                             capacity=capacity, booked=0, cutoff_at=cutoff))  # fmt: skip
-    return RedirectResponse(f"/admin/stores/{store.id}/slots", status_code=303)
+    def add(store: Store, form: FormData) -> str:
+        try:
+            day = date.fromisoformat(str(form.get("day", "")).strip())
+        except ValueError:
+            raise ServiceError("Dag: välj en dag.") from None
+        slot = add_slot(session, store.id, day, _time(form, "start", "Från"),
+                        _time(form, "end", "Till"), _number(form, "capacity", "Antal leveranser"),
+                        _number(form, "cutoff_hours", "Sista beställning"))  # fmt: skip
+        return f"Sparat: {slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))} är tillagd."
+
+    return await _act(request, session, staff, store_id, add, "#slots")
+
+
+@router.post("/stores/{store_id}/slots/{slot_id}/capacity", dependencies=[Depends(require_csrf)])
+async def change_capacity(
+    store_id: int,
+    slot_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = DB_SESSION,
+) -> Response:
+    def change(store: Store, form: FormData) -> str:
+        capacity = _number(form, "capacity", "Antal leveranser")
+        slot = set_slot_capacity(session, slot_id, capacity, store_id=store.id)
+        label = slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))
+        return f"Sparat: {label} tar {capacity} leveranser."
+
+    return await _act(request, session, staff, store_id, change, "#slots")
+
+
+@router.post("/stores/{store_id}/slots/{slot_id}/delete", dependencies=[Depends(require_csrf)])
+async def remove_slot(
+    store_id: int,
+    slot_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = DB_SESSION,
+) -> Response:
+    return await _act(request, session, staff, store_id, lambda store, _form: delete_slot(
+        session, slot_id, store_id=store.id
+    ), "#slots")  # fmt: skip
+
+
+@router.post("/stores/{store_id}/patterns", dependencies=[Depends(require_csrf)])
+async def add_weekly_time(
+    store_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = DB_SESSION,
+) -> Response:
+    def add(store: Store, form: FormData) -> str:
+        pattern, change = add_pattern(session, store.id, _pattern_fields(form))
+        return f"Sparat: {pattern_label(pattern)} varje vecka ({change.created} nya tider)."
+
+    return await _act(request, session, staff, store_id, add, "#patterns")
+
+
+@router.post("/stores/{store_id}/patterns/{pattern_id}", dependencies=[Depends(require_csrf)])
+async def change_weekly_time(
+    store_id: int,
+    pattern_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = DB_SESSION,
+) -> Response:
+    def change(store: Store, form: FormData) -> str:
+        fields = _pattern_fields(form)
+        done = update_pattern(session, pattern_id, fields, store_id=store.id)
+        pattern = session.get(SlotPattern, pattern_id)
+        return " ".join(filter(None, [f"Sparat: {pattern_label(pattern)}.", done.kept_text]))
+
+    return await _act(request, session, staff, store_id, change, "#patterns")
+
+
+@router.post(
+    "/stores/{store_id}/patterns/{pattern_id}/delete", dependencies=[Depends(require_csrf)]
+)
+async def remove_weekly_time(
+    store_id: int,
+    pattern_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = DB_SESSION,
+) -> Response:
+    def remove(store: Store, _form: FormData) -> str:
+        done = delete_pattern(session, pattern_id, store_id=store.id)
+        return " ".join(filter(None, ["Veckotiden är borttagen.", done.kept_text]))
+
+    return await _act(request, session, staff, store_id, remove, "#patterns")

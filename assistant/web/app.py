@@ -17,6 +17,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_
 from assistant.db.models import Product, Store
 from assistant.images import product_picture
 from assistant.orders import start_outbox_worker
+from assistant.orders.slot_patterns import ensure_slots
 from assistant.voice.recordings import RecordingJanitor
 from assistant.voice.web import install_voice
 from assistant.web.setup import install_web
@@ -28,6 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     import_demo_catalog(sessions, settings.catalog_dir)
+    with session_scope(sessions) as session:
+        ensure_slots(session)  # the weekly patterns' slots for the coming two weeks
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -24,6 +24,7 @@ from assistant.web import (
     admin_people,
     admin_slots,
     api,
+    fee_report,
     pages,
     shopping,
     staff,
@@ -62,6 +63,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(admin_slots.router)
     app.include_router(admin_people.router)
     app.include_router(admin_catalog.router)
+    app.include_router(fee_report.router)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _exc: LoginRequired) -> Response:

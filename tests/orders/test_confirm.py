@@ -115,7 +115,7 @@ def test_refusals_write_nothing(sessions, shop):
     with session_scope(sessions) as s:
         book_slot(s, shop.client, shop.slot, shop.now)
     with (
-        pytest.raises(ServiceError, match="Minsta ordervärde är 50,00"),
+        pytest.raises(ServiceError, match="Det fattas 18,00.kr till minsta ordervärdet 50.kr"),
         session_scope(sessions) as s,
     ):
         confirm_order(s, shop.client, "k", shop.staff, shop.now)
