@@ -1,6 +1,7 @@
 """The monthly statement: a client's orders of one month as confirmed, so the client or their
 relatives can check the store's invoice. Lines, offers and fees come from the order sheet
-kept in the outbox row, i.e. exactly what the store was sent."""
+kept in the outbox row, i.e. exactly what the store was sent; each order shows its state, so
+one the store has not received yet is not mistaken for one it has."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from assistant.orders.basket import _client
 from assistant.orders.errors import ServiceError
 from assistant.orders.slots import LOCAL_TZ, as_utc
 from assistant.orders.statement_pdf import Statement, StatementOrder, statement_pdf
+from assistant.orders.status import OrderStatus, status_label
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
     "juli", "augusti", "september", "oktober", "november", "december",
 )  # fmt: skip
-PLACED = ("confirmed", "sent", "needs_attention")
+PLACED = (OrderStatus.CONFIRMED, OrderStatus.SENT, OrderStatus.NEEDS_ATTENTION)
 
 
 def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -60,6 +62,7 @@ def monthly_statement(session: Session, client_id: int, year: int, month: int) -
                 lines=[(ln.name, ln.quantity_text, ln.discount, ln.total) for ln in sheet.lines],
                 fees=dict(sheet.fees),
                 total=order.total_ore,
+                status=status_label(order.status),
             )
         )
     return Statement(client.display_name, f"{MONTHS[month - 1]} {year}", orders)

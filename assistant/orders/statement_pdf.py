@@ -20,6 +20,7 @@ class StatementOrder:
     lines: list[tuple[str, str, int, int]]  # name, quantity text ("2 st"), discount, total
     fees: dict[str, int] = field(default_factory=dict)
     total: int = 0
+    status: str = ""  # "Skickad till butiken", "Behöver åtgärd", … (status.ORDER_STATUS_LABEL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,8 @@ def statement_pdf(statement: Statement) -> bytes:
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 12)
         title = f"Order {order.order_id}, {order.delivered}, {order.store}"
+        if order.status:
+            title += f" – {order.status}"
         pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 10)
         for name, quantity, discount, total in order.lines:
