@@ -34,6 +34,7 @@ from assistant.orders import (
 )
 from assistant.orders.basket import display_name
 from assistant.orders.slots import slot_label
+from assistant.orders.status import status_text
 from assistant.web.packages import packages_for
 
 __all__ = ["Basket", "Line", "ServiceError", "basket_of"]
@@ -140,7 +141,7 @@ class ClientBasket:
     def confirm(self) -> str:
         with session_scope(sessions()) as session:
             order = confirm_order(session, self.client_id, f"chat-{uuid.uuid4()}", "client")
-            return f"Beställningen är skickad. Totalt {format_sek(order.total_ore)}."
+            return f"{status_text(order.status)} Totalt {format_sek(order.total_ore)}."
 
     def usual(self) -> list[tuple[str, Decimal]]:
         """The client's most often bought products, each with the quantity bought last time."""

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from assistant.db import session_scope
 from assistant.db.models import Offer, Product, Store
+from assistant.orders.store_channel import folder_name
 from catalog_matcher.catalog_files import CatalogFormatError, RowError, open_catalog
 from catalog_matcher.product import Product as Record
 
@@ -215,9 +216,19 @@ DEMO_PATTERNS = ("*.csv", "*.json")
 
 
 def import_demo_catalog(sessions: sessionmaker[Session], catalog_dir: Path) -> list[ImportReport]:
-    """On first start: import every catalog file in catalog_dir when there are no products."""
+    """On first start: import every catalog file in catalog_dir when there are no products.
+
+    A demo store without a way to receive orders gets the file-drop channel (the order sheet
+    in $HANDLA_DATA_DIR/outgoing/<store>/), so an order placed right away reaches "sent"."""
     with session_scope(sessions) as session:
         if session.scalar(select(func.count(Product.id))):
             return []
     files = sorted(p for pattern in DEMO_PATTERNS for p in catalog_dir.glob(pattern))
-    return [import_catalog(sessions, path) for path in files]
+    reports = [import_catalog(sessions, path) for path in files]
+    names = {name for report in reports for name in report.stores}
+    with session_scope(sessions) as session:
+        for store in session.scalars(select(Store).where(Store.name.in_(names))):
+            if not store.order_target:
+                store.order_channel, store.order_target = "file", folder_name(store.name)
+                store.secret_ref = None
+    return reports

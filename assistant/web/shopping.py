@@ -29,6 +29,7 @@ from assistant.orders.confirm import confirm_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.slots import as_utc, slot_label
+from assistant.orders.status import status_text
 from assistant.web.basket_view import quantity_text
 from assistant.web.client_page import render_client
 from assistant.web.deps import DB_SESSION
@@ -165,12 +166,6 @@ def confirm(
 
 
 receipts = APIRouter()
-STATUS_TEXT = {
-    "confirmed": "Beställningen är bekräftad och skickas nu till butiken.",
-    "sent": "Beställningen är skickad till butiken.",
-    "needs_attention": "Butiken har inte tagit emot beställningen än. Personalen åtgärdar det.",
-    "cancelled": "Beställningen är avbruten.",
-}
 
 
 @receipts.get("/clients/{client_id}/orders/{order_id}")
@@ -192,7 +187,7 @@ def receipt(
         staff=staff,
         client=client,
         order=order,
-        status=STATUS_TEXT.get(order.status, order.status),
+        status=status_text(order.status),
         slot=slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at)) if slot else "",
         total=format_sek(order.total_ore),
         lines=[
