@@ -7,7 +7,8 @@ store is being talked to):
    different rows without waiting on each other) and take it with a conditional UPDATE that
    sets a lease (``leased_until``); on SQLite that UPDATE alone decides between workers. A row
    whose store already has a hand-off under way is left for later, so one slow store holds
-   at most one worker. In the same transaction an attempt is written ("sending", with the key
+   at most one worker (on PostgreSQL an advisory lock per store keeps two claims for the same
+   store from passing that check together). In the same transaction an attempt is written ("sending", with the key
    the store will see) and an earlier attempt a crashed worker left "sending" becomes
    "interrupted". Committed before anything is sent.
 2. Hand-off, with a total deadline (``Channels.timeout``, shorter than the lease).
@@ -29,7 +30,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from assistant.adapters.channels import Channels, StoreTarget
@@ -79,6 +80,23 @@ def _store_busy(store_id, now: datetime):  # noqa: ANN001 (a column or an int)
     )
 
 
+STORE_LOCKS = 0x48_41  # "HA": the first key of Handla's PostgreSQL advisory locks
+
+
+def _store_lock(session: Session, store_id: int) -> bool:
+    """PostgreSQL: only one claim per store at a time (until the claim commits), so the
+    "store busy" check of the next claim sees this one's lease; two claims in READ COMMITTED
+    would otherwise both see none. SQLite writes one at a time anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(
+        session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:ns, :store)"),
+            {"ns": STORE_LOCKS, "store": store_id},
+        )
+    )
+
+
 def _worker_name() -> str:
     return f"{HOST}:{os.getpid()}:{threading.current_thread().name}"[:100]
 
@@ -101,6 +119,9 @@ def claim_next(factory: sessionmaker[Session], now: datetime, channels: Channels
             if candidate is None:
                 return None
             row_id, store_id = candidate
+            if not _store_lock(session, store_id):
+                passed.append(row_id)  # another worker is claiming for this store right now
+                continue
             taken = session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row_id, *_due(now), ~_store_busy(store_id, now))

@@ -73,9 +73,7 @@ def _counts(sessions, shop) -> tuple[int, int, int]:
         )
 
 
-def test_confirming_is_refused_with_the_reason_and_nothing_changes(
-    sessions, shop, monkeypatch
-):
+def test_confirming_is_refused_with_the_reason_and_nothing_changes(sessions, shop, monkeypatch):
     with session_scope(sessions) as s:
         add_item(s, shop.client, shop.milk, 4)
         book_slot(s, shop.client, shop.slot, shop.now)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from assistant.adapters.channels import Channels
 from assistant.db import make_engine, make_sessionmaker, session_scope
-from assistant.db.models import DeliverySlot, Order, Product, Store
+from assistant.db.models import DeliverySlot, Product, Store
 from assistant.orders import ORDER_STATUS_LABEL, ORDER_STATUS_TEXT, deliver_pending
 from assistant.orders.basket import add_item
 from assistant.orders.booking import book_slot
@@ -88,9 +88,10 @@ def test_staff_see_why_cancel_and_the_words_match_everywhere(
     assert f"<td>{order_id}</td>" in page and ORDER_STATUS_LABEL["needs_attention"] in page
     assert f"Miljövariabeln {UNSET}" in page  # why, in the store's settings
     assert "Be en administratör" in page and "/admin/stores#store-1" not in page
-    assert ORDER_STATUS_TEXT["needs_attention"] in web.client.get(
-        f"/clients/{greta}/orders/{order_id}"
-    ).text
+    assert (
+        ORDER_STATUS_TEXT["needs_attention"]
+        in web.client.get(f"/clients/{greta}/orders/{order_id}").text
+    )
     web.login("chef")
     assert "/admin/stores#store-1" in web.client.get("/staff/attention").text
 
