@@ -48,6 +48,7 @@ from assistant.orders.intake import Intake, match_text, status_of, take_text, ta
 from assistant.orders.money import format_sek
 from assistant.orders.product_view import display_name, quantity_text
 from assistant.orders.slots import as_utc, slot_label
+from assistant.orders.status import status_text
 from assistant.orders.wording import count_word, intake_notes, join_words, quoted
 from catalog_matcher.quantities import read_amount, to_number
 
@@ -612,8 +613,8 @@ class Conversation:
             return
         slot = order.slot
         when = slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at)) if slot else ""
-        self.say(f"Beställt! Beställning {order.id}, {format_sek(order.total_ore)}. Den skickas nu "
-                 f"till butiken, och varorna kommer {when}.")  # fmt: skip
+        self.say(f"Beställt! Beställning {order.id}, {format_sek(order.total_ore)}, leverans "
+                 f"{when}. {status_text(order.status)}")  # fmt: skip
 
     # -- yes and no --------------------------------------------------------------------------
 

@@ -217,7 +217,8 @@ DEMO_PATTERNS = ("*.csv", "*.json")
 
 def import_demo_catalog(sessions: sessionmaker[Session], catalog_dir: Path) -> list[ImportReport]:
     """On first start: import every catalog file in catalog_dir when there are no products, and
-    give the demo stores fees, a minimum order and weekly delivery times (ready to order)."""
+    give the demo stores fees, a minimum order, weekly delivery times and, when they have no way
+    to receive orders, the file-drop channel (the order sheet in $HANDLA_DATA_DIR/outgoing/)."""
     with session_scope(sessions) as session:
         if session.scalar(select(func.count(Product.id))):
             return []

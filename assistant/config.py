@@ -30,8 +30,11 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "handla@localhost"
     https_only: bool = False
-    outbox_lease_seconds: float = 120
     """Behind TLS (a reverse proxy): the session cookie is then sent over HTTPS only."""
+    outbox_lease_seconds: float = 120
+    """How long a hand-off under way is left alone before another worker may take it."""
+    outbox_workers: int = 2
+    """Outbox worker threads per app process (each hands off one order at a time)."""
 
     @property
     def image_cache_dir(self) -> Path:
@@ -74,4 +77,5 @@ def load_settings() -> Settings:
         smtp_sender=env.get("HANDLA_SMTP_SENDER", "handla@localhost"),
         https_only=env.get("HANDLA_HTTPS_ONLY", "").lower() in ("1", "true", "ja", "yes"),
         outbox_lease_seconds=float(env.get("HANDLA_OUTBOX_LEASE_SECONDS", "120")),
+        outbox_workers=max(int(env.get("HANDLA_OUTBOX_WORKERS", "2")), 1),
     )

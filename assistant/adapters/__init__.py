@@ -1,7 +1,8 @@
-"""Store adapters: hand a confirmed order to the store (webhook or e-mail).
+"""Store adapters: hand a confirmed order to the store (webhook, e-mail or file drop).
 
 Each adapter takes an `OrderSheet` and an idempotency key and raises `DeliveryFailed` when the
-store did not accept it, so the outbox worker can retry.
+store did not accept it, so the outbox worker can retry; `channels.Channels` picks the adapter
+and bounds each hand-off by one deadline (`deadline.py`).
 """
 
 from assistant.adapters.sheet import DeliveryFailed, OrderSheet, SheetLine

@@ -9,6 +9,16 @@ from typing import Any
 
 from assistant.orders.money import format_sek
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula ("=HYPERLINK(…)",
+    "+", "-", "@", a tab or a carriage return) gets a leading apostrophe, so opening the
+    sheet runs nothing."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 class DeliveryFailed(RuntimeError):
     """The store did not accept the order; the outbox will retry."""
@@ -58,26 +68,28 @@ class OrderSheet:
         return cls(**values)
 
     def as_csv(self) -> str:
+        """Semicolon-separated (Swedish spreadsheets); every cell escaped by `csv_cell`."""
+        rows = [["Artikelnr", "Vara", "Antal", "Enhet", "Belopp", "Ersättning"]]
+        rows += [
+            [
+                line.sku,
+                line.name,
+                line.quantity.replace(".", ","),
+                line.unit,
+                format_sek(line.total),
+                line.substitution,
+            ]
+            for line in self.lines
+        ]
+        rows += [["", f"Avgift {name}", "", "", format_sek(a), ""] for name, a in self.fees.items()]
+        rows.append(["", "Totalt", "", "", format_sek(self.total), ""])
+        rows += [
+            ["", f"Avgift {name}, faktureras kommunen", "", "", format_sek(amount), ""]
+            for name, amount in self.municipality_fees.items()
+        ]
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(["Artikelnr", "Vara", "Antal", "Enhet", "Belopp", "Ersättning"])
-        for line in self.lines:
-            writer.writerow(
-                [
-                    line.sku,
-                    line.name,
-                    line.quantity.replace(".", ","),
-                    line.unit,
-                    format_sek(line.total),
-                    line.substitution,
-                ]
-            )
-        for name, amount in self.fees.items():
-            writer.writerow(["", f"Avgift {name}", "", "", format_sek(amount), ""])
-        writer.writerow(["", "Totalt", "", "", format_sek(self.total), ""])
-        for name, amount in self.municipality_fees.items():
-            writer.writerow(["", f"Avgift {name}, faktureras kommunen", "", "",
-                             format_sek(amount), ""])  # fmt: skip
+        writer.writerows([csv_cell(str(cell)) for cell in row] for row in rows)
         return out.getvalue()
 
     def as_text(self) -> str:

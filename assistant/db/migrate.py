@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -20,3 +22,30 @@ def alembic_config(url: str) -> Config:
 def upgrade_database(url: str) -> None:
     """Bring the database at url to the newest schema; safe to call on every start."""
     command.upgrade(alembic_config(url), "head")
+
+
+@contextmanager
+def sqlite_foreign_keys_off() -> Iterator[None]:
+    """For a migration step that copies a table on SQLite (to change a CHECK or a column that
+    a table constraint names): dropping the old table with foreign keys on would cascade to
+    the rows that point at it. SQLite's own recipe: foreign keys off (only possible outside a
+    transaction), copy, check, on again. Does nothing on other databases."""
+    from alembic import op
+
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    raw = bind.connection.dbapi_connection
+    if raw.in_transaction:  # alembic's version bookkeeping of earlier revisions in this run
+        raw.commit()
+    bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"foreign key problems after the table copy: {problems[:5]}")
+    finally:
+        if raw.in_transaction:
+            raw.commit()
+        bind.exec_driver_sql("PRAGMA foreign_keys=ON")

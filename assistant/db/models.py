@@ -47,7 +47,7 @@ class Base(DeclarativeBase):
 
 UtcDateTime = DateTime(timezone=True)
 
-ORDER_CHANNELS = ("webhook", "email")
+ORDER_CHANNELS = ("webhook", "email", "file")
 STAFF_ROLES = ("staff", "admin")
 ORDER_STATUSES = ("basket", "confirmed", "sent", "needs_attention", "cancelled")
 SUBSTITUTIONS = ("similar", "none", "ask")
@@ -55,6 +55,8 @@ LINE_STATUSES = ("ok", "needs_staff", "needs_choice")
 """A product line; a wish staff must settle (no product); an open choice among candidates."""
 SPEAKERS = ("client", "assistant")
 FEE_PAYERS = ("client", "municipality")
+OUTBOX_STATUSES = ("pending", "delivered", "failed", "cancelled")
+ATTEMPT_STATES = ("sending", "done", "failed", "interrupted")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -81,7 +83,8 @@ class Store(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     order_channel: Mapped[str] = mapped_column(String(20), default="email")
     order_target: Mapped[str] = mapped_column(String(500), default="")
-    """Webhook URL or e-mail address that receives orders."""
+    """Webhook URL, e-mail address, or (file drop) the folder name under
+    $HANDLA_DATA_DIR/outgoing/ that receives orders."""
     secret_ref: Mapped[str | None] = mapped_column(String(200))
     """Name of the environment variable holding the channel secret (never the secret itself)."""
     picking_fee_ore: Mapped[int] = mapped_column(Integer, default=0)
@@ -405,11 +408,16 @@ class ChatMessage(Base):
 
 
 class OutboxMessage(Base):
-    """An order waiting to be handed to its store; the retry loop works through these."""
+    """An order waiting to be handed to its store; the outbox workers work through these.
+
+    "pending" rows are due at `next_attempt_at`; a worker handing one over holds it until
+    `leased_until` (a crashed worker's hold then ends). "failed": automatic retries stopped
+    (the delivery time has begun); "cancelled": staff cancelled the order.
+    """
 
     __tablename__ = "outbox_message"
     __table_args__ = (
-        CheckConstraint(_in("status", ("pending", "delivered", "failed")), name="status"),
+        CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
     )
 
@@ -418,12 +426,43 @@ class OutboxMessage(Base):
     adapter: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Attempts since the order was confirmed or staff sent it again (drives the back-off)."""
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    leased_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending")
 
     order: Mapped[Order] = relationship()
+    history: Mapped[list[DeliveryAttempt]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", order_by="DeliveryAttempt.id"
+    )
+
+
+class DeliveryAttempt(Base):
+    """One hand-off attempt, written ("sending", with the key the store will see) and committed
+    before anything is sent, then "done" or "failed". An attempt a crashed worker left
+    "sending" becomes "interrupted" when the next attempt takes the row over (the store may or
+    may not have the order; the next attempt sends it again under the same key)."""
+
+    __tablename__ = "delivery_attempt"
+    __table_args__ = (CheckConstraint(_in("state", ATTEMPT_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(200))
+    """What lets the store recognise a repeat: the Idempotency-Key, Message-ID or file name."""
+    state: Mapped[str] = mapped_column(String(20), default="sending")
+    worker: Mapped[str] = mapped_column(String(100), default="")
+    """host:pid:thread of the worker, for troubleshooting."""
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="history")
 
 
 class AuditEvent(Base):

@@ -49,15 +49,25 @@ Slots
 Confirmation and hand-off
 - ``confirm_order(session, client_id, idempotency_key, actor, now=None,
   expected_total_ore=None) -> Order``: re-prices, refuses an empty basket, a missing or closed
-  slot, below the minimum order, or a total other than the one shown; writes status
-  "confirmed", totals (``total_ore`` what the client pays, ``municipality_fees_ore``,
-  ``fee_detail``, the client's ``unit``), an audit event, purchase history and the outbox row
-  together. The same
-  key again returns the same order. Call ``worker.wake()`` afterwards for an immediate hand-off.
-- ``start_outbox_worker(session_factory) -> OutboxWorker`` (thread; ``.wake()``, ``.stop()``);
-  it runs ``resume_outbox`` first. ``deliver_pending(session_factory, now=None) -> int`` is one
-  worker step. Orders end "sent", or "needs_attention" after the retries (see ``retry.py``);
-  ``retry_order(session, order_id, actor=...)`` sends one again.
+  slot, below the minimum order, a total other than the one shown, or a store whose order
+  channel cannot work (see ``channel_problem``); writes status "confirmed", totals (``total_ore`` what the client pays,
+  ``municipality_fees_ore``, ``fee_detail``, the client's ``unit``), an audit
+  event, purchase history and the outbox row together. The same key again returns the same
+  order. Call ``worker.wake()`` afterwards for an immediate hand-off.
+- ``channel_problem(store, env=None) -> str | None``: why orders to this store cannot be
+  handed over now (no address or URL, a bad folder name, a webhook secret variable that is not
+  set), in Swedish, or None. The basket view can call it to warn before confirming.
+- ``start_outbox_worker(session_factory, workers=2) -> OutboxWorker`` (threads; ``.wake()``,
+  ``.stop()``); ``deliver_pending(session_factory, now=None) -> int`` is one worker step,
+  ``resume_outbox`` delivers everything due. Each attempt is recorded (``DeliveryAttempt``)
+  before anything is sent; see ``outbox.py`` and ``retry.py``.
+- Order states (``status.py``): "confirmed" (waiting for hand-off), "sent" (the store has
+  it), "needs_attention" (the quick attempts failed; retrying continues in the background),
+  "cancelled". ``ORDER_STATUS_TEXT`` (a sentence for the client) and ``ORDER_STATUS_LABEL``
+  (a short label) are the one set of words for them.
+- ``retry_order(session, order_id, actor=...)`` tries an order needing attention again;
+  ``cancel_order(session, order_id, actor=...)`` cancels one the store has not received and
+  gives back its slot place (refused once "sent").
 
 Statement
 - ``monthly_statement(session, client_id, year, month) -> Statement`` (orders, lines with
@@ -100,9 +110,14 @@ _EXPORTS = {
     "book_slot": "booking",
     "release_slot": "booking",
     "confirm_order": "confirm",
+    "channel_problem": "store_channel",
+    "ORDER_STATUS_TEXT": "status",
+    "ORDER_STATUS_LABEL": "status",
+    "OrderStatus": "status",
     "deliver_pending": "outbox",
     "resume_outbox": "outbox",
-    "retry_order": "outbox",
+    "retry_order": "attention",
+    "cancel_order": "attention",
     "start_outbox_worker": "outbox",
     "OutboxWorker": "outbox",
     "monthly_statement": "statement",

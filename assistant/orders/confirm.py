@@ -1,7 +1,9 @@
 """Confirming the basket: re-price, then in one transaction write the confirmed order, its
 totals, the audit event, the purchase history and the outbox row that hands it to the store.
 
-The same idempotency key twice gives back the same order. Two confirms racing on one basket
+An order that could not reach the store (no address, no URL, a secret variable that is not
+set: `store_channel.channel_problem`) is refused with the reason instead of being reported as
+sent. The same idempotency key twice gives back the same order. Two confirms racing on one basket
 are decided by one conditional UPDATE (status basket -> confirmed); the loser returns the
 winner's order when the key is the same, or a clear refusal when it is not.
 """
@@ -31,6 +33,8 @@ from assistant.orders.choices import choice_waiting_text, wish_waiting_text
 from assistant.orders.errors import ServiceError
 from assistant.orders.pricing import Breakdown
 from assistant.orders.slots import SlotRefused, as_utc, slot_label
+from assistant.orders.status import OrderStatus
+from assistant.orders.store_channel import channel_problem
 
 MAX_KEY = 100
 
@@ -53,6 +57,15 @@ def _check_lines(order: Order) -> None:
             raise ServiceError(f"{what} går inte längre att beställa. Ta bort eller byt varan.")
         if product.store_id != order.store_id:
             raise ServiceError(f"{what} säljs inte av kundens butik.")
+
+
+def _check_channel(order: Order) -> None:
+    store = order.store
+    if problem := channel_problem(store):
+        raise ServiceError(
+            f"Beställningen kan inte lämnas till {store.name} just nu: {problem} "
+            "Be en administratör rätta butikens inställningar."
+        )
 
 
 def _check_slot(order: Order, now: datetime) -> None:
@@ -132,6 +145,7 @@ def confirm_order(
         raise ServiceError("Korgen är tom.")
     _check_lines(basket)
     _check_slot(basket, now)
+    _check_channel(basket)
     breakdown = price_order(session, basket, now)
     if breakdown.problems:
         raise ServiceError(" ".join(breakdown.problems))
@@ -139,9 +153,9 @@ def confirm_order(
         raise ServiceError("Priset har ändrats. Se över summan och bekräfta igen.")
     won = session.execute(
         update(Order)
-        .where(Order.id == basket.id, Order.status == "basket")
+        .where(Order.id == basket.id, Order.status == OrderStatus.BASKET)
         .values(
-            status="confirmed",
+            status=OrderStatus.CONFIRMED,
             idempotency_key=key,
             goods_ore=breakdown.goods,
             discount_ore=breakdown.discount,

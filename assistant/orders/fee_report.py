@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from assistant.adapters.sheet import csv_cell
 from assistant.db.models import Order
 from assistant.orders.pricing import FEE_LABELS, Fee
 from assistant.orders.slots import LOCAL_TZ, as_utc
@@ -21,7 +22,6 @@ from assistant.orders.statement import MONTHS, PLACED, month_bounds
 
 NO_UNIT = "Utan enhet"
 FEES = ("plock", "leverans")  # the fees a municipality can take over
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +93,6 @@ def monthly_fee_report(session: Session, year: int, month: int) -> FeeReport:
                               fees, order.total_ore))  # fmt: skip
     ordered = sorted(units.values(), key=lambda u: (u.unit == NO_UNIT, u.unit.casefold()))
     return FeeReport(f"{MONTHS[month - 1]} {year}", ordered, rows)
-
-
-def csv_cell(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab
-    or carriage return) gets a leading '."""
-    text = str(value)
-    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
 
 
 def _kronor(ore: int) -> str:

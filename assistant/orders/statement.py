@@ -1,7 +1,8 @@
 """The monthly statement: a client's orders of one month as confirmed, so the client or their
 relatives can check the store's invoice. Lines, offers and the fees the client pays come from
 the order sheet kept in the outbox row, i.e. exactly what the store was sent; fees the
-municipality paid are noted from the order's fees as charged."""
+municipality paid are noted from the order's fees as charged. Each order shows its state, so
+one the store has not received yet is not mistaken for one it has."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from assistant.orders.money import format_sek
 from assistant.orders.pricing import Fee
 from assistant.orders.slots import LOCAL_TZ, as_utc
 from assistant.orders.statement_pdf import Statement, StatementOrder, statement_pdf
+from assistant.orders.status import OrderStatus, status_label
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
     "juli", "augusti", "september", "oktober", "november", "december",
 )  # fmt: skip
-PLACED = ("confirmed", "sent", "needs_attention")
+PLACED = (OrderStatus.CONFIRMED, OrderStatus.SENT, OrderStatus.NEEDS_ATTENTION)
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -71,6 +73,7 @@ def monthly_statement(session: Session, client_id: int, year: int, month: int) -
                 fees=dict(sheet.fees),
                 total=order.total_ore,
                 notes=fee_notes(order),
+                status=status_label(order.status),
             )
         )
     return Statement(client.display_name, f"{MONTHS[month - 1]} {year}", orders)

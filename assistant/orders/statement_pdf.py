@@ -30,6 +30,8 @@ class StatementOrder:
         """("Plockavgift", 4900) for each fee the client paid."""
         return [(FEE_LABELS.get(name, name), amount) for name, amount in self.fees.items()]
 
+    status: str = ""  # "Skickad till butiken", "Behöver åtgärd", … (status.ORDER_STATUS_LABEL)
+
 
 @dataclass(frozen=True, slots=True)
 class Statement:
@@ -55,6 +57,8 @@ def statement_pdf(statement: Statement) -> bytes:
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 12)
         title = f"Order {order.order_id}, {order.delivered}, {order.store}"
+        if order.status:
+            title += f" – {order.status}"
         pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 10)
         for name, quantity, discount, total in order.lines:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import SlotPattern, Store
 from assistant.orders.slot_patterns import PatternFields, ensure_slots
+from assistant.orders.store_channel import folder_name
 
 WEEKDAYS_MON_FRI = range(5)
 
@@ -84,8 +85,9 @@ def _untouched(store: Store) -> bool:
 
 
 def give_demo_defaults(session: Session, store_name: str, now: datetime | None = None) -> bool:
-    """Fees, minimum order and weekly times for a demo store an admin has not set up yet;
-    its slots for the coming two weeks are made at once. Returns whether it changed."""
+    """Fees, minimum order, weekly times and the file-drop channel (the order sheet in
+    $HANDLA_DATA_DIR/outgoing/<store>/) for a demo store an admin has not set up yet; its slots
+    for the coming two weeks are made at once. Returns whether it changed."""
     store = session.scalars(select(Store).where(Store.name == store_name)).one_or_none()
     if store is None or not _untouched(store):
         return False
@@ -96,6 +98,9 @@ def give_demo_defaults(session: Session, store_name: str, now: datetime | None =
     store.delivery_free_from_ore = defaults.delivery_free_from
     store.invoice_fee_ore = defaults.invoice
     store.minimum_order_ore = defaults.minimum_order
+    if not store.order_target:  # a working way to hand orders over from the first start
+        store.order_channel, store.order_target = "file", folder_name(store.name)
+        store.secret_ref = None
     session.add_all(
         SlotPattern(store_id=store.id, weekday=p.weekday, starts=p.starts, ends=p.ends,
                     capacity=p.capacity, cutoff_hours=p.cutoff_hours, active=True)

@@ -1,11 +1,14 @@
 """Store administration for admins: how a store receives orders, its fees (with the order
-values from which picking and delivery are free) and minimum order."""
+values from which picking and delivery are free) and minimum order.
+
+Settings that cannot work are refused (a bad URL, address or folder name); settings that are
+valid but cannot work yet (a webhook secret variable that is not set in this environment) are
+saved with a warning, shown on save and on the store list until fixed."""
 
 from __future__ import annotations
 
-import re
 from decimal import InvalidOperation
-from urllib.parse import urlparse
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
@@ -14,6 +17,13 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import ORDER_CHANNELS, StaffUser, Store
 from assistant.orders.money import format_sek, to_ore
+from assistant.orders.store_channel import (
+    CHANNEL_LABELS,
+    channel_problem,
+    folder_name,
+    outgoing_folder,
+    target_problem,
+)
 from assistant.web.deps import DB_SESSION
 from assistant.web.notice import saved, take_notice
 from assistant.web.security import require_admin, require_csrf
@@ -59,30 +69,29 @@ def _fee_text(ore: int | None) -> str:
     return "" if ore is None else format_sek(ore).removesuffix("\u00a0kr")
 
 
-CHANNEL_LABELS = {"webhook": "Webhook (JSON till butikens adress)", "email": "E-post"}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
-
-
-def _parse_channel(form) -> tuple[str, str, str | None]:
-    """(channel, target, secret_ref) from the form, or ValueError with a Swedish message."""
+def _parse_channel(form, store: Store) -> tuple[str, str, str | None]:
+    """(channel, target, secret_ref) from the form, or ValueError with a Swedish message.
+    A file-drop store without a folder name gets one from its name."""
     channel = str(form.get("order_channel", ""))
     target = str(form.get("order_target", "")).strip()
     secret_ref = str(form.get("secret_ref", "")).strip() or None
     if channel not in ORDER_CHANNELS:
         raise ValueError("Välj hur butiken tar emot beställningar.")
-    if channel == "webhook":
-        url = urlparse(target)
-        if url.scheme not in ("https", "http") or not url.netloc or len(target) > 500:
-            raise ValueError("Webhook: skriv butikens adress, till exempel https://butik.se/order.")
-        if secret_ref is None or not _ENV_NAME.match(secret_ref):
-            raise ValueError(
-                "Webhook: skriv namnet på miljövariabeln med hemligheten, till exempel "
-                "HANDLA_WEBHOOK_SECRET_ICA (själva hemligheten sparas aldrig här)."
-            )
-    elif not _EMAIL.match(target) or len(target) > 500:
-        raise ValueError("E-post: skriv butikens e-postadress för beställningar.")
+    if channel == "file" and not target:
+        target = folder_name(store.name)
+    if problem := target_problem(channel, target, secret_ref):
+        raise ValueError(problem)
     return channel, target, secret_ref if channel == "webhook" else None
+
+
+def _folder(data_dir: Path, store: Store) -> str | None:
+    """Where a file-drop store's orders land (shown on the page)."""
+    if store.order_channel != "file":
+        return None
+    try:
+        return str(outgoing_folder(data_dir, store.order_target))
+    except ValueError:
+        return None
 
 
 def _store(session: Session, store_id: int) -> Store:
@@ -94,9 +103,11 @@ def _store(session: Session, store_id: int) -> Store:
 
 def _page(request: Request, session: Session, staff: StaffUser, **extra: object) -> Response:
     stores = list(session.scalars(select(Store).order_by(Store.name)))
+    data_dir = request.app.state.settings.data_dir
     forms = [
         (store, [(f, label, _fee_text(getattr(store, f)), HINTS.get(f, ""))
-                 for f, (label, _) in FEE_FIELDS.items()])
+                 for f, (label, _) in FEE_FIELDS.items()],
+         channel_problem(store), _folder(data_dir, store))
         for store in stores
     ]  # fmt: skip
     return render(request, "admin_stores.html", staff=staff, forms=forms,
@@ -140,9 +151,11 @@ async def update_channel(
 ) -> Response:
     store = _store(session, store_id)
     try:
-        channel, target, secret_ref = _parse_channel(await request.form())
+        channel, target, secret_ref = _parse_channel(await request.form(), store)
     except ValueError as error:
         return _page(request, session, staff, status_code=422, error=str(error))
     store.order_channel, store.order_target, store.secret_ref = channel, target, secret_ref
-    return saved(request, "/admin/stores", f"Sparat: hur {store.name} tar emot beställningar.",
+    warning = channel_problem(store)
+    text = f"Sparat: hur {store.name} tar emot beställningar."
+    return saved(request, "/admin/stores", f"{text} Varning: {warning}" if warning else text,
                  f"#store-{store.id}")  # fmt: skip

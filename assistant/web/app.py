@@ -36,7 +36,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # resumes what a crash left in the outbox, then hands confirmed orders to the stores
         channels = Channels.from_settings(app.state.settings)
-        app.state.outbox_worker = start_outbox_worker(app.state.sessions, channels=channels)
+        app.state.outbox_worker = start_outbox_worker(
+            app.state.sessions, channels=channels, workers=app.state.settings.outbox_workers
+        )
         janitor = RecordingJanitor(app.state.sessions, app.state.settings.data_dir)
         janitor.start()  # expired debug recordings go even when nobody records
         try:

@@ -21,6 +21,7 @@ from assistant.orders.choices import choose, reopen
 from assistant.orders.confirm import confirm_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.receipt import order_receipt
+from assistant.orders.status import status_text
 from assistant.web.client_page import remember, render_client
 from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff, require_csrf
@@ -185,12 +186,6 @@ def confirm(
 
 
 receipts = APIRouter()
-STATUS_TEXT = {
-    "confirmed": "Beställningen är bekräftad och skickas nu till butiken.",
-    "sent": "Beställningen är skickad till butiken.",
-    "needs_attention": "Butiken har inte tagit emot beställningen än. Personalen åtgärdar det.",
-    "cancelled": "Beställningen är avbruten.",
-}
 
 
 @receipts.get("/clients/{client_id}/orders/{order_id}")
@@ -207,4 +202,4 @@ def receipt(
     except ServiceError:
         raise HTTPException(status_code=404, detail="Beställningen finns inte.") from None
     return render(request, "receipt.html", staff=staff, client=client, receipt=shown,
-                  status=STATUS_TEXT.get(shown.status, shown.status))  # fmt: skip
+                  status=status_text(shown.status))  # fmt: skip

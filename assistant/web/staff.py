@@ -1,8 +1,10 @@
-"""Staff pages: the queue of items waiting for staff, orders needing attention (with retry),
-and the monthly statement per client (page and PDF)."""
+"""Staff pages: the queue of items waiting for staff, orders needing attention (retry, cancel,
+and a link to the store's settings), and the monthly statement per client (page and PDF)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -11,11 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Order, OrderLine, StaffUser
+from assistant.orders.attention import cancel_order, retry_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
-from assistant.orders.outbox import retry_order
 from assistant.orders.slots import LOCAL_TZ
 from assistant.orders.statement import monthly_statement, monthly_statement_pdf
+from assistant.orders.status import OrderStatus, status_label
+from assistant.orders.store_channel import channel_problem
 from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff, require_csrf, visible_clients
 from assistant.web.templating import render
@@ -45,16 +49,35 @@ def waiting_for_staff(
     return render(request, "queue.html", staff=staff, lines=lines)
 
 
+@dataclass(frozen=True)
+class AttentionRow:
+    order: Order
+    total: str
+    status: str
+    last_error: str
+    store_problem: str | None  # what is wrong with the store's settings, if anything
+
+
+DONE_TEXT = {
+    "retry": "Order {id} skickas till butiken igen.",
+    "cancel": "Order {id} är avbruten och platsen på leveranstiden är ledig igen.",
+}
+
+
 def _attention_page(
     request: Request, session: Session, staff: StaffUser, status_code: int = 200, **extra: object
 ) -> Response:
     client_ids = [client.id for client in visible_clients(session, staff)]
     orders = session.scalars(
         select(Order)
-        .where(Order.status == "needs_attention", Order.client_id.in_(client_ids))
+        .where(Order.status == OrderStatus.NEEDS_ATTENTION, Order.client_id.in_(client_ids))
         .order_by(Order.confirmed_at)
     ).all()
-    rows = [(order, format_sek(order.total_ore), _last_error(order)) for order in orders]
+    rows = [
+        AttentionRow(order, format_sek(order.total_ore), status_label(order.status),
+                     _last_error(order), channel_problem(order.store))
+        for order in orders
+    ]  # fmt: skip
     return render(request, "attention.html", status_code=status_code, staff=staff, rows=rows,
                   **extra)  # fmt: skip
 
@@ -69,11 +92,35 @@ def _last_error(order: Order) -> str:
 @router.get("/staff/attention")
 def orders_needing_attention(
     request: Request,
+    done: str | None = Query(None, pattern="^(retry|cancel)$"),
+    order: int | None = Query(None),
     staff: StaffUser = Depends(current_staff),
     session: Session = DB_SESSION,
 ) -> Response:
-    """Orders the store could not be given (hand-off failed after all retries)."""
-    return _attention_page(request, session, staff)
+    """Orders the store has not received after the first quick attempts (the worker keeps
+    trying in the background); staff retry, cancel or fix the store's settings."""
+    message = DONE_TEXT[done].format(id=order) if done and order else None
+    return _attention_page(request, session, staff, message=message)
+
+
+def _staff_action(
+    request: Request, session: Session, staff: StaffUser, order_id: int, done: str,
+    action: Callable[[int], object],
+) -> Response:  # fmt: skip
+    order = session.get(Order, order_id)
+    if order is None:
+        raise HTTPException(status_code=404, detail="Beställningen finns inte.")
+    client_for(session, staff, order.client_id)  # 404 for another staff member's client
+    try:
+        action(order.id)
+    except ServiceError as refusal:
+        session.rollback()
+        return _attention_page(request, session, staff, 422, error=refusal.message)
+    session.commit()
+    worker = getattr(request.app.state, "outbox_worker", None)
+    if worker is not None and done == "retry":
+        worker.wake()
+    return RedirectResponse(f"/staff/attention?done={done}&order={order.id}", status_code=303)
 
 
 @router.post("/staff/attention/{order_id}/retry", dependencies=[Depends(require_csrf)])
@@ -83,20 +130,19 @@ def retry(
     staff: StaffUser = Depends(current_staff),
     session: Session = DB_SESSION,
 ) -> Response:
-    order = session.get(Order, order_id)
-    if order is None:
-        raise HTTPException(status_code=404, detail="Beställningen finns inte.")
-    client_for(session, staff, order.client_id)  # 404 for another staff member's client
-    try:
-        retry_order(session, order.id, actor=staff.id)
-    except ServiceError as refusal:
-        session.rollback()
-        return _attention_page(request, session, staff, 422, error=refusal.message)
-    session.commit()
-    worker = getattr(request.app.state, "outbox_worker", None)
-    if worker is not None:
-        worker.wake()
-    return RedirectResponse("/staff/attention", status_code=303)
+    return _staff_action(request, session, staff, order_id, "retry",
+                         lambda oid: retry_order(session, oid, actor=staff.id))  # fmt: skip
+
+
+@router.post("/staff/attention/{order_id}/cancel", dependencies=[Depends(require_csrf)])
+def cancel(
+    order_id: int,
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = DB_SESSION,
+) -> Response:
+    return _staff_action(request, session, staff, order_id, "cancel",
+                         lambda oid: cancel_order(session, oid, actor=staff.id))  # fmt: skip
 
 
 def _month(month: str | None) -> tuple[int, int]:

@@ -1,13 +1,18 @@
-"""Order-service fixtures: a seeded shop on SQLite and PostgreSQL, and a real webhook receiver."""
+"""Order-service fixtures: a seeded shop on SQLite and PostgreSQL, a real webhook receiver and
+a real SMTP server."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import Client, DeliverySlot, Offer, Product, StaffUser, Store
@@ -134,3 +139,39 @@ def webhook_shop(shop: Shop, sessions, receiver: Receiver) -> Shop:
     with session_scope(sessions) as s:
         s.get(Store, shop.store).order_target = receiver.url
     return shop
+
+
+class MailServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that answers 451 to the first `fail` messages;
+    `seen` holds the Message-ID of every message offered, `accepted` the messages taken."""
+
+    def __init__(self) -> None:
+        self.fail = 0
+        self.seen: list[str] = []
+        self.accepted: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, _server, _session, envelope):  # noqa: N802
+                msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                server.seen.append(msg["Message-ID"])
+                if server.fail:
+                    server.fail -= 1
+                    return "451 Försök igen senare"
+                server.accepted.append(msg)
+                server.recipients.append(list(envelope.rcpt_tos))
+                return "250 OK"
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+
+@pytest.fixture
+def mail_server():
+    server = MailServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()

@@ -1,17 +1,17 @@
 from datetime import UTC, datetime, timedelta
 
-from assistant.orders.retry import MAX_ATTEMPTS, next_attempt_at
+from assistant.orders.retry import MAX_DELAY, QUICK_ATTEMPTS, needs_staff, next_attempt_at
 from assistant.orders.statement_pdf import Statement, StatementOrder, statement_pdf
 
 
-def test_backoff_doubles_then_needs_attention():
+def test_quick_attempts_then_staff_are_told_and_the_backoff_doubles():
     now = datetime(2026, 11, 25, tzinfo=UTC)
-    delays = [next_attempt_at(n, now) - now for n in range(1, MAX_ATTEMPTS)]
-    assert delays[0] == timedelta(seconds=30)
-    assert all(
-        b == 2 * a or b == timedelta(hours=1) for a, b in zip(delays, delays[1:], strict=False)
-    )
-    assert next_attempt_at(MAX_ATTEMPTS, now) is None
+    delays = [next_attempt_at(n, now) - now for n in range(1, 12)]
+    assert delays[:3] == [timedelta(seconds=15), timedelta(seconds=30), timedelta(minutes=1)]
+    assert sum(delays[: QUICK_ATTEMPTS - 1], timedelta()) < timedelta(minutes=1)
+    assert all(b == 2 * a or b == MAX_DELAY for a, b in zip(delays[2:], delays[3:], strict=False))
+    assert delays[-1] == MAX_DELAY
+    assert [needs_staff(n) for n in (1, 2, 3, 4)] == [False, False, True, True]
 
 
 def test_statement_pdf_has_swedish_text():

@@ -24,7 +24,7 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     catalog._store_indexes.clear()
     engine = make_engine(url)
     with session_scope(make_sessionmaker(engine)) as session:
-        store = Store(name="Willys Test")
+        store = Store(name="Willys Test", order_channel="file", order_target="willys-test")
         session.add(store)
         session.flush()
         for name, brand, price in [

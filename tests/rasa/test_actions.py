@@ -108,7 +108,7 @@ def test_client_conversation_reaches_the_order_service(shop: int) -> None:
     assert messages[0]["text"].startswith("Jag har bokat leverans ")
     _run(act.ActionAskConfirm(), _tracker(sender, "beställ"))
     messages, _ = _run(act.ActionPlaceOrder(), _tracker(sender, "ja"))
-    assert messages[0]["text"].startswith("Beställningen är skickad.")
+    assert messages[0]["text"].startswith("Beställningen är bekräftad")
     with session_scope(catalog.sessions()) as session:
         order = session.query(Order).filter_by(client_id=shop, status="confirmed").one()
         assert [(ln.product.brand, ln.quantity) for ln in order.lines] == [("Garant", 2)]

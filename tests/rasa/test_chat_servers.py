@@ -122,7 +122,7 @@ def test_chat_through_the_app_from_greeting_to_order_then_actions_down(
         text, _ = page.say("det var allt")
         assert "Ska jag skicka beställningen?" in text
         text, _ = page.say("ja")
-        assert text.startswith("Beställningen är skickad.")
+        assert text.startswith("Beställningen är bekräftad")
 
         with session_scope(catalog.sessions()) as session:
             order = session.scalars(select(Order).where(Order.client_id == shop,

@@ -29,8 +29,8 @@ def _product(name: str, brand: str, size: str, ml_or_g: tuple[int, str], price_o
 
 def demo_store() -> Store:
     """A small demo catalog: three breads (one on offer) and milk in two sizes."""
-    store = Store(name="Testbutiken", order_channel="webhook", picking_fee_ore=4900,
-                  delivery_fee_ore=2900, invoice_fee_ore=1900)  # fmt: skip
+    store = Store(name="Testbutiken", order_channel="file", order_target="testbutiken",
+                  picking_fee_ore=4900, delivery_fee_ore=2900, invoice_fee_ore=1900)  # fmt: skip
     lingon = _product("Lingongrova", "Pågen", "500g", (500, "g"), 2995, "Bröd")
     lingon.offers = [Offer(kind="multibuy", quantity=2, price_ore=5000, label="2 för 50 kr")]
     store.products = [

@@ -1,15 +1,15 @@
 """open choices and the dialogue as basket state; one line per product; the day's chat
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 00:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0005"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -55,10 +55,10 @@ def upgrade() -> None:
         batch.create_unique_constraint(
             op.f("uq_order_line_product"), ["order_id", "product_id", "status"]
         )
-    with op.batch_alter_table("order") as batch:
-        batch.add_column(
-            sa.Column("dialogue", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
+    # a plain ADD COLUMN: copying "order" on SQLite would cascade to its lines and outbox rows
+    op.add_column(
+        "order", sa.Column("dialogue", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+    )
     op.create_table(
         "chat_message",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -84,8 +84,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_chat_message_client_at", table_name="chat_message")
     op.drop_table("chat_message")
-    with op.batch_alter_table("order") as batch:
-        batch.drop_column("dialogue")
+    if op.get_bind().dialect.name == "sqlite":  # SQLite 3.35+: no copy of "order" (see upgrade)
+        op.execute('ALTER TABLE "order" DROP COLUMN dialogue')
+    else:
+        op.drop_column("order", "dialogue")
     op.execute("DELETE FROM order_line WHERE status = 'needs_choice'")
     with op.batch_alter_table("order_line") as batch:
         batch.drop_constraint(op.f("uq_order_line_product"), type_="unique")

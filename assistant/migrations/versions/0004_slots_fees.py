@@ -1,6 +1,6 @@
 """weekly slot patterns, fee thresholds, who pays (client agreement) and fees as charged
 
-Revision ID: 0005
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-26 09:00:00
 
@@ -12,7 +12,9 @@ ADD COLUMN, so there the column is written out in full. delivery_slot is copied 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
+from assistant.db.migrate import sqlite_foreign_keys_off
+
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
@@ -171,8 +173,16 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         # DROP COLUMN (SQLite 3.35+) takes a column with its own CHECK or REFERENCES; the
         # columns go in reverse order so that no remaining CHECK names a dropped column
+        # the store goes by a copy: a later copy of the table (0006) made its CHECK a table
+        # constraint, which DROP COLUMN refuses
+        with sqlite_foreign_keys_off(), op.batch_alter_table("store", recreate="always") as batch:
+            batch.drop_constraint(op.f("ck_store_free_from_non_negative"), type_="check")
+            for table, column, _name, _constraint in reversed(NEW_COLUMNS):
+                if table == "store":
+                    batch.drop_column(column.split()[0])
         for table, column, _name, _constraint in reversed(NEW_COLUMNS):
-            op.execute(f'ALTER TABLE "{table}" DROP COLUMN {column.split()[0]}')
+            if table != "store":
+                op.execute(f'ALTER TABLE "{table}" DROP COLUMN {column.split()[0]}')
         _copy_delivery_slot(lambda batch: batch.drop_column("pattern_id"))
     else:
         for table, check in (
