@@ -19,10 +19,8 @@ from assistant.cli_staff import FIRST_RUN_HINT
 from assistant.db import session_scope
 from assistant.db.models import StaffUser
 from assistant.web import admin, admin_catalog, admin_people, admin_slots, pages, shopping, staff
-from assistant.web.security import LoginRequired
+from assistant.web.security import SESSION_LIFETIME, LoginRequired
 from assistant.web.templating import STATIC_DIR, render
-
-SESSION_MAX_AGE = 12 * 3600  # one working day
 
 
 def _no_staff_yet(app: FastAPI) -> bool:
@@ -39,9 +37,9 @@ def install_web(app: FastAPI) -> None:
         SessionMiddleware,
         secret_key=settings.secret_key,
         session_cookie="handla_session",
-        max_age=SESSION_MAX_AGE,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
         same_site="lax",
-        https_only=settings.https_only,  # HANDLA_HTTPS_ONLY=1 behind a TLS proxy
+        https_only=settings.secure_cookies,  # see Settings.secure_cookies and HANDLA_HTTPS_ONLY
     )
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
