@@ -20,7 +20,7 @@ from assistant.orders import start_outbox_worker
 from assistant.voice.recordings import RecordingJanitor
 from assistant.voice.web import install_voice
 from assistant.web.admin_catalog import MAX_UPLOAD_BODY
-from assistant.web.guards import ids_in_range, install_guards
+from assistant.web.guards import database_busy, ids_in_range, install_guards
 from assistant.web.pictures import CatalogHosts
 from assistant.web.pictures import router as pictures_router
 from assistant.web.setup import install_web
@@ -91,14 +91,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def database_writable(engine: Engine) -> bool:
-    """Try a write that changes nothing, in a transaction that is rolled back: a read-only file,
-    a read-only PostgreSQL or a full disk shows here rather than as failing pages."""
-    try:
-        with engine.connect() as connection, connection.begin() as transaction:
-            connection.execute(
-                text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0")
-            )
-            transaction.rollback()
-    except (OperationalError, InternalError):
-        return False
+    """Try a write that changes nothing, in a transaction that is rolled back: a read-only file
+    or a read-only PostgreSQL shows here rather than as failing pages. On SQLite the try does
+    not wait for the write lock: another writer at work (an import) means writable, just busy."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # on the driver's connection: no SQLAlchemy transaction begins for these
+            driver = connection.connection.driver_connection
+            waited = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+            driver.execute("PRAGMA busy_timeout=0")
+        try:
+            with connection.begin() as transaction:
+                connection.execute(
+                    text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0")
+                )
+                transaction.rollback()
+        except OperationalError as error:
+            return database_busy(error)
+        except InternalError:
+            return False
+        finally:
+            if sqlite:
+                driver.execute(f"PRAGMA busy_timeout={int(waited)}")
     return True

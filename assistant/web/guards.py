@@ -42,10 +42,13 @@ SECURITY_HEADERS = [
 ]
 NOT_FOUND = "Det du söker finns inte."
 BAD_INPUT = "Uppgifterna i formuläret är felaktiga. Kontrollera och försök igen."
+DATABASE_BUSY = (
+    "Handla hann inte spara, eftersom databasen var upptagen (till exempel av en katalog som "
+    "läses in). Det du just gjorde sparades inte. Försök igen om en liten stund."
+)
 DATABASE_DOWN = (
-    "Handla kan inte spara något just nu (databasen går inte att skriva till). "
-    "Inget av det du gjorde försvann i onödan: försök igen om en stund, och säg till "
-    "administratören om det fortsätter."
+    "Handla kan inte spara just nu: databasen går inte att skriva till. Det du just gjorde "
+    "sparades inte. Försök igen om en stund, och säg till administratören om det fortsätter."
 )
 
 
@@ -132,6 +135,11 @@ def _answer(request: Request, status: int, message: str) -> Response:
     return render(request, "error.html", status_code=status, message=message)
 
 
+def database_busy(error: OperationalError) -> bool:
+    """SQLite's "database is locked": another connection holds the write lock."""
+    return getattr(error.orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
 def _read_only(error: InternalError) -> bool:
     """PostgreSQL's "cannot execute … in a read-only transaction" (SQLSTATE 25006)."""
     return getattr(error.orig, "sqlstate", None) == "25006"
@@ -151,8 +159,13 @@ def install_guards(app: FastAPI, body_limits: dict[str, int]) -> None:
     # a number too large for the driver or a value the database refuses: the input is wrong
     app.add_exception_handler(OverflowError, handler(422, BAD_INPUT))
     app.add_exception_handler(DataError, handler(422, BAD_INPUT))
+
     # read-only, locked, full or unreachable database: the service is unavailable, say so
-    app.add_exception_handler(OperationalError, handler(503, DATABASE_DOWN))
+    async def unavailable(request: Request, error: Exception) -> Response:
+        busy = isinstance(error, OperationalError) and database_busy(error)
+        return _answer(request, 503, DATABASE_BUSY if busy else DATABASE_DOWN)
+
+    app.add_exception_handler(OperationalError, unavailable)
 
     async def internal(request: Request, error: Exception) -> Response:
         if isinstance(error, InternalError) and _read_only(error):
