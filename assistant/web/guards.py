@@ -43,12 +43,13 @@ SECURITY_HEADERS = [
 NOT_FOUND = "Det du söker finns inte."
 BAD_INPUT = "Uppgifterna i formuläret är felaktiga. Kontrollera och försök igen."
 DATABASE_BUSY = (
-    "Handla hann inte spara, eftersom databasen var upptagen (till exempel av en katalog som "
-    "läses in). Det du just gjorde sparades inte. Försök igen om en liten stund."
+    "Databasen var upptagen (till exempel av en katalog som läses in), så det du just gjorde "
+    "sparades inte. Försök igen om en liten stund."
 )
 DATABASE_DOWN = (
-    "Handla kan inte spara just nu: databasen går inte att skriva till. Det du just gjorde "
-    "sparades inte. Försök igen om en stund, och säg till administratören om det fortsätter."
+    "Databasen går inte att skriva till eller svarar inte just nu, så Handla kunde inte göra det "
+    "du bad om. Inget ändrades. Försök igen om en stund, och säg till administratören om det "
+    "fortsätter."
 )
 
 

@@ -19,6 +19,7 @@ from assistant.cli_staff import FIRST_RUN_HINT
 from assistant.db import session_scope
 from assistant.db.models import StaffUser
 from assistant.web import admin, admin_catalog, admin_people, admin_slots, pages, shopping, staff
+from assistant.web.guards import BAD_INPUT
 from assistant.web.security import SESSION_LIFETIME, LoginRequired
 from assistant.web.templating import STATIC_DIR, render
 
@@ -59,8 +60,7 @@ def install_web(app: FastAPI) -> None:
     async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
             return await request_validation_exception_handler(request, exc)
-        message = "Uppgifterna i formuläret är felaktiga. Kontrollera och försök igen."
-        return render(request, "error.html", status_code=422, message=message)
+        return render(request, "error.html", status_code=422, message=BAD_INPUT)
 
     @app.exception_handler(HTTPException)
     async def error_page(request: Request, exc: HTTPException) -> Response:

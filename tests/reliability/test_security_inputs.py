@@ -149,5 +149,5 @@ def test_a_read_only_database_is_reported_and_pages_say_so(
         assert browser.get("/login").status_code == 200  # reading still works
         refused = World(app, browser, client_id, 0).login("anna")
         assert refused.status_code == 503
-        assert "databasen går inte att skriva till" in refused.text
+        assert "Databasen går inte att skriva till" in refused.text
     app.state.engine.dispose()

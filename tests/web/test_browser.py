@@ -463,4 +463,5 @@ def test_the_microphone_path_from_speech_to_a_spoken_answer(
         page.locator("#voice-confirm").get_by_role("button", name="Skicka").click()
         expect(page.locator("#chat-log .from-client")).to_have_text(f"Du: {text} tack")
         expect(page.locator("#chat-log .from-assistant")).to_contain_text("svarar inte just nu")
-        page.wait_for_function("() => window.decodedReplies >= 3", timeout=30_000)  # a sentence each
+        # one decoded WAV a sentence (a function: a string would be eval, which the CSP forbids)
+        page.wait_for_function("() => window.decodedReplies >= 3", timeout=30_000)
