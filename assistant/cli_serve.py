@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import secrets
+import signal
 import sys
 
 from assistant.config import Settings, load_settings
@@ -34,21 +35,42 @@ def with_run_secrets(settings: Settings) -> Settings:
     return dataclasses.replace(settings, **fresh)
 
 
+class Stopped(Exception):
+    """SIGTERM arrived: unwind, so that the Rasa and action servers are stopped on the way out."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Stopped
+
+
 def serve(args: argparse.Namespace) -> int:
+    """The web app in the foreground, the assistant's servers beside it. SIGTERM and SIGINT
+    (Ctrl-C) both stop uvicorn gracefully first and then the children, freeing every port:
+    uvicorn re-raises the signal it caught once it has shut down, which our handler (SIGTERM)
+    or Python's (SIGINT, KeyboardInterrupt) turns into an exception that leaves the `with`."""
     import uvicorn
 
     from assistant.web.app import create_app
 
-    settings = with_run_secrets(load_settings())
+    settings = load_settings()
+    # the address bound decides whether session cookies must be Secure (Settings.secure_cookies)
+    settings = dataclasses.replace(
+        settings, host=args.host or settings.host, port=args.port or settings.port
+    )
+    settings = with_run_secrets(settings)
     specs, notes = ([], []) if args.no_assistant else assistant_processes(settings)
     for note in notes:
         print(note, file=sys.stderr)
-    with ProcessGroup(specs):
-        uvicorn.run(
-            create_app(settings),
-            host=args.host or settings.host,
-            port=args.port or settings.port,
-            log_level="info",
-            ws="wsproto",  # uvicorn's default websockets backend needs websockets>=13; rasa-sdk pins 10
-        )
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        with ProcessGroup(specs):
+            uvicorn.run(
+                create_app(settings),
+                host=settings.host,
+                port=settings.port,
+                log_level="info",
+                ws="wsproto",  # uvicorn's default websockets backend needs websockets>=13; rasa-sdk pins 10
+            )
+    except (Stopped, KeyboardInterrupt):
+        pass
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ class Settings:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "handla@localhost"
-    https_only: bool = False
-    """Behind TLS (a reverse proxy): the session cookie is then sent over HTTPS only."""
+    https_only: bool | None = None
+    """HANDLA_HTTPS_ONLY: True sends the session cookie over HTTPS only (behind a TLS proxy),
+    False also over plain HTTP; None (unset) decides by the address the app listens on."""
     outbox_lease_seconds: float = 120
     """How long a hand-off under way is left alone before another worker may take it."""
     outbox_workers: int = 2
@@ -39,6 +41,30 @@ class Settings:
     @property
     def image_cache_dir(self) -> Path:
         return self.data_dir / "images"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Secure cookies unless told otherwise or only this machine can reach the app: a
+        tablet on the network reaches it through a TLS proxy, and a cookie that could travel
+        over plain HTTP on a shared network could be read there."""
+        if self.https_only is not None:
+            return self.https_only
+        return not is_loopback(self.host)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() in ("1", "true", "ja", "yes", "on")
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -75,7 +101,7 @@ def load_settings() -> Settings:
         smtp_host=env.get("HANDLA_SMTP_HOST", "127.0.0.1"),
         smtp_port=int(env.get("HANDLA_SMTP_PORT", "25")),
         smtp_sender=env.get("HANDLA_SMTP_SENDER", "handla@localhost"),
-        https_only=env.get("HANDLA_HTTPS_ONLY", "").lower() in ("1", "true", "ja", "yes"),
+        https_only=_flag(env.get("HANDLA_HTTPS_ONLY")),
         outbox_lease_seconds=float(env.get("HANDLA_OUTBOX_LEASE_SECONDS", "120")),
         outbox_workers=max(int(env.get("HANDLA_OUTBOX_WORKERS", "2")), 1),
     )

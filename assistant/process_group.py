@@ -7,6 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -85,6 +88,25 @@ def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str
     return specs, notes
 
 
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    with suppress(ProcessLookupError):  # the group is already gone
+        os.killpg(process.pid, sig)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM are ignored inside (main thread only; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in held.items():
+            signal.signal(sig, handler)
+
+
 class ProcessGroup:
     """Child processes in their own process groups, so that stopping reaches their children too."""
 
@@ -108,20 +130,29 @@ class ProcessGroup:
             self._running.append((spec, process))
 
     def stop(self, timeout: float = 10.0) -> None:
-        for _, process in self._running:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for spec, process in self._running:
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                log.warning("%s did not stop in %.0f s; killing it", spec.name, timeout)
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        self._running.clear()
+        """SIGTERM to each child's process group, SIGKILL after `timeout`; a second Ctrl-C or
+        SIGTERM meanwhile does not cut this short (that would leave children holding ports)."""
+        with _signals_held():
+            for _, process in self._running:
+                if process.poll() is None:
+                    _signal_group(process, signal.SIGTERM)
+            for spec, process in self._running:
+                try:
+                    process.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    log.warning("%s did not stop in %.0f s; killing it", spec.name, timeout)
+                    _signal_group(process, signal.SIGKILL)
+                    process.wait()
+                else:  # whatever the child left in its group goes with it
+                    _signal_group(process, signal.SIGKILL)
+            self._running.clear()
 
     def __enter__(self) -> ProcessGroup:
-        self.start()
+        try:
+            self.start()
+        except BaseException:  # a signal while starting: stop what did start
+            self.stop()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
