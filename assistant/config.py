@@ -37,6 +37,14 @@ class Settings:
     """How long a hand-off under way is left alone before another worker may take it."""
     outbox_workers: int = 2
     """Outbox worker threads per app process (each hands off one order at a time)."""
+    workers: int = 1
+    """App processes behind the one address (HANDLA_WORKERS, `handla serve --workers N`)."""
+    rasa_workers: int = 1
+    """Rasa server processes (HANDLA_RASA_WORKERS); more than one needs HANDLA_REDIS_URL."""
+    action_workers: int = 1
+    """Action server processes (HANDLA_ACTION_WORKERS)."""
+    redis_url: str = ""
+    """Rasa's lock store when several Rasa processes run (HANDLA_REDIS_URL)."""
 
     @property
     def image_cache_dir(self) -> Path:
@@ -104,4 +112,8 @@ def load_settings() -> Settings:
         https_only=_flag(env.get("HANDLA_HTTPS_ONLY")),
         outbox_lease_seconds=float(env.get("HANDLA_OUTBOX_LEASE_SECONDS", "120")),
         outbox_workers=max(int(env.get("HANDLA_OUTBOX_WORKERS", "2")), 1),
+        workers=max(int(env.get("HANDLA_WORKERS", "1")), 1),
+        rasa_workers=max(int(env.get("HANDLA_RASA_WORKERS", "1")), 1),
+        action_workers=max(int(env.get("HANDLA_ACTION_WORKERS", "1")), 1),
+        redis_url=env.get("HANDLA_REDIS_URL", ""),
     )

@@ -30,17 +30,27 @@ from assistant.web.setup import install_web
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or load_settings()
+def prepare_database(settings: Settings) -> None:
+    """Migrate, import the demo catalog on the first start and make the coming slots: what a
+    start needs done once (`handla serve` does it before starting several workers)."""
     upgrade_database(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    import_demo_catalog(sessions, settings.catalog_dir)
     try:
+        import_demo_catalog(sessions, settings.catalog_dir)
         with session_scope(sessions) as session:
             ensure_slots(session)  # the weekly patterns' slots for the coming two weeks
     except DBAPIError as error:  # a read-only database: serve, and say so (health)
-        log.warning("delivery slots not generated: %s", error)
+        log.warning("the database could not be prepared: %s", error)
+    finally:
+        engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    prepare_database(settings)
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

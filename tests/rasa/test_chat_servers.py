@@ -4,7 +4,6 @@ the order service. Then the action server goes down: a clear answer and an uncha
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import re
 import socket
@@ -47,7 +46,7 @@ def _wait_until_ready(rasa: RasaClient, action_url: str, logs: Path) -> None:
             actions_up = httpx.get(f"{action_url}/health", timeout=1).status_code == 200
         except httpx.HTTPError:
             actions_up = False
-        if actions_up and asyncio.run(rasa.status()) == "ready":
+        if actions_up and rasa.status() == "ready":
             return
         time.sleep(1)
     found = "\n".join(p.read_text(errors="replace")[-2000:] for p in logs.glob("*.log"))
