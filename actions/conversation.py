@@ -96,6 +96,7 @@ class Conversation:
         self.client_id = client_id
         self.turn = turn
         self.replies: list[Reply] = []
+        self._basket: Order | None = None
         client = session.get(Client, client_id)
         if client is None:
             raise ServiceError("Kunden finns inte.")
@@ -105,7 +106,10 @@ class Conversation:
 
     @property
     def basket(self) -> Order | None:
-        return find_basket(self.session, self.client_id)
+        """The client's basket (looked up once it exists; the session keeps it current)."""
+        if self._basket is None:
+            self._basket = find_basket(self.session, self.client_id)
+        return self._basket
 
     def _dialogue(self) -> dict[str, Any]:
         basket = self.basket

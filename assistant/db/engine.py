@@ -17,6 +17,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 READ_ONLY = "handla_read_only"
+BUSY_TIMEOUT_MS = 30_000
+"""How long a write waits for SQLite's one write lock: many tablets at once queue for it
+(each holds it for milliseconds) rather than fail; a catalog import holds it longer."""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -24,7 +27,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
