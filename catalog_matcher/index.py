@@ -30,7 +30,13 @@ from catalog_matcher.quantities import (
 from catalog_matcher.result import BOUGHT_BEFORE, Candidate, ItemMatch
 from catalog_matcher.spelling import sound_key
 from catalog_matcher.splitting import Said, split_items, words_of
-from catalog_matcher.wordclasses import FORM_WORDS, is_describing, is_filler
+from catalog_matcher.wordclasses import (
+    FORM_WORDS,
+    is_describing,
+    is_filler,
+    plain_form,
+    required_form,
+)
 
 TERMS_FILE = Path(__file__).with_name("data") / "subcategory_terms.csv"
 CATEGORIES_FILE = Path(__file__).with_name("data") / "categories.txt"
@@ -61,10 +67,14 @@ COMPOUND_DESCRIBING = _words(
 NOT_KINDS = _words(
     "classic original power fresh premium gold extra light zero sensitive white colour color "
     "mini max multi action pure natural organic sweet hot mild sport family big super deluxe "
-    "special select selection basic soft strong double triple crispy crunchy medium large small"
+    "special select selection basic soft strong double triple crispy crunchy medium large small "
+    "allt"
 )
 LIMIT = 10
 SUGGESTIONS = 5
+GROUPS = 3  # a word whose products lie in this many subcategories names many kinds
+SPELLING_MIN_LENGTH = 7
+SPELLING_SIMILAR = 0.9
 KITCHEN_PIECES = ("klyfta", "klyftor", "kvist", "kvistar", "blad")
 SYNONYMS = 8  # a seed subcategory with at most this many terms lists one product's names
 # A candidate is a credible match for what was said when its credibility reaches FOUND:
@@ -210,6 +220,7 @@ class CatalogIndex:
         # department and subcategory, where the catalog has them (the 2020 stores do)
         self.group_postings: dict[str, set[int]] = defaultdict(set)
         self.department = [fold(p.department).strip() for p in self.products]
+        self.has_groups = sum(bool(d) for d in self.department) > len(self.products) // 2
         for i, product in enumerate(self.products):
             for word in tokens(f"{product.department} {product.subcategory}"):
                 self.group_postings[stem(word)].add(i)
@@ -273,8 +284,10 @@ class CatalogIndex:
         reach_right = self._reach_of(right)
         if not reach_right:
             # a word this store does not know is an item of its own, unless the word before
-            # is as unknown and neither is a compound of catalog words ("janssons frestelse")
-            return not (self._reach_of(last) or self._decompose(last) or self._decompose(right))
+            # is an unknown name in the genitive ("janssons frestelse")
+            if self._reach_of(last) or self._decompose(last) or self._decompose(right):
+                return False
+            return last.endswith("s") and len(last) >= 4
         both = set(reach_right)
         for word in nouns:
             reach = self._reach_of(word)
@@ -358,12 +371,16 @@ class CatalogIndex:
             return item
         if not query:  # only a brand: "bregott", "zoegas"
             return self._brand_only(item, brand, counts)
+        if brand and not brand.products and all(w in NOT_KINDS or _minor(w) for w in query):
+            item.brand_missing = True  # "pepsi max" where no Pepsi is sold
+            return self._not_found(item, [], {}, counts, f"{brand.name} finns inte här")
         scored, kinds, head, hits, credibility, raw = self._search(query)
         if brand:
             scored, credibility = self._with_brand(item, brand, scored, credibility, raw)
         self._prefer_packs(scored, amount)
         order = lambda i: (-scored[i], len(self.name_tokens[i]), i)  # noqa: E731
         ranked = heapq.nsmallest(300, scored, key=order)
+        self._require_forms(query, ranked, credibility)
         best_credibility = max((credibility.get(i, 0.0) for i in ranked), default=0.0)
         if best_credibility < FOUND:
             return self._not_found(item, ranked, scored, counts, "", kinds)
@@ -393,6 +410,19 @@ class CatalogIndex:
             item.groups.setdefault(candidate.kind, []).append(candidate.key)
         self._decide(item, narrowing, head, counts)
         return item
+
+    def _require_forms(
+        self, query: list[str], ranked: list[int], credibility: dict[int, float]
+    ) -> None:
+        """A product without a said form that makes another product ("frysta", "krossade",
+        "laktosfri") is not what was asked for: at most a suggestion."""
+        for word in query:
+            form = required_form(word)
+            if not form:
+                continue
+            for i in ranked:
+                if not any(plain_form(t).endswith(form) for t in self.name_tokens[i]):
+                    credibility[i] = min(credibility.get(i, 0.0), HEAD_ONLY)
 
     def _prefer_packs(self, scored: dict[int, float], amount) -> None:
         if amount.unit in {"st", "kg"}:  # a pack of that many ("sex ägg"), or loose produce
@@ -522,7 +552,7 @@ class CatalogIndex:
             for compound in self.by_prefix.get(word, ()):
                 add(self.postings[compound], 0.45, compound, "förled", PREFIX)
         add(self.group_postings.get(root, ()), 0.6, word, "avdelning", GROUP)
-        for subcategory in self.term_words.get(word, ()):
+        for subcategory in () if known else self.term_words.get(word, ()):
             if len(self.term_phrases[subcategory]) <= SYNONYMS:  # not "Städ", "Hemmet"
                 add(self.group_postings.get("#" + subcategory, ()), 0.7, word, "synonym", GROUP)
         add(self.brand_postings.get(word, ()), 0.9, word, "märke", BRAND)
@@ -530,6 +560,8 @@ class CatalogIndex:
         add(self.postings.get(word, ()), 1.0, word, "namn", EXACT)
         if not known and not any(h.credibility >= FOUND for h in hits.values()):
             self._unknown_word_hits(word, add, hits)
+        elif len(word) >= 8 and (parts := self._decompose(word)):
+            self._written_apart(word, parts, add)  # "kycklinglårfilé" as "Kyckling Lårfilé"
         if len(self._hits) > 20_000:
             self._hits.clear()
         self._hits[word] = hits
@@ -563,10 +595,11 @@ class CatalogIndex:
         for token, score, _ in process.extract(
             word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=75, limit=5
         ):
-            if abs(len(token) - len(word)) >= 3 and (
-                word.startswith(token) or token.startswith(word) or word.endswith(token)
+            if token.endswith(word) or word.endswith(token) or (
+                abs(len(token) - len(word)) >= 3
+                and (word.startswith(token) or token.startswith(word))
             ):
-                continue  # "potatis" in "potatismos" is another thing, not a misspelling
+                continue  # "potatis" in "potatismos", "rättika" for "ättika": other things
             similar = max(score, fuzz.ratio(key, sound_key(token))) / 100
             add(self.postings.get(token, ()), 0.85 * similar, token, "stavning", similar * 0.8)
             add(
@@ -651,6 +684,13 @@ class CatalogIndex:
                     return f"{word} {token}"
         return token
 
+    def _written_apart(self, word: str, parts: list[str], add) -> None:
+        if len(parts) != 2 or parts[0] in COMPOUND_DESCRIBING:
+            return
+        both = set(self._reach_of(parts[1])) & self.postings.get(parts[0], set())
+        if both:
+            add(both, 1.0, parts[1], "isärskrivet", PARTS)
+
     def _root(self, word: str) -> str:
         """The form the catalog knows: paprikor -> paprika, påsar -> påse, tomater -> tomat,
         kaffet -> kaffe, kattmaten -> kattmat, gurkorna -> gurka, mandlar -> mandel."""
@@ -661,8 +701,8 @@ class CatalogIndex:
             forms += [word[:-2] + "a", word[:-2] + "e", word[:-2]]
         if word.endswith(("lar", "rar")):
             forms.append(word[:-3] + "el")  # mandlar, nycklar
-        if word.endswith(("r", "n", "t")):
-            forms.append(word[:-1])  # avokador, äpplen, kaffet
+        if word.endswith(("r", "n", "t", "a")):
+            forms.append(word[:-1])  # avokador, äpplen, kaffet, frysta
         for form in forms:
             if len(form) >= 3 and form in self.name_words:
                 return form
@@ -744,12 +784,15 @@ class CatalogIndex:
             scored[i] = round(scored[i] * 0.8, 2)
 
     def _flavour_only(self, i: int, token: str, query: list[str], head: str) -> bool:
-        said_first = any(self.first_word[i] in said for said in query)
+        first = self.first_word[i]
+        said_first = any(first in said for said in query)
         if token in self.ingredients[i] and not said_first:
             return True  # "Fruktdansk med Russin", but "Pytt i Panna" for "pyttipanna"
-        for word in {self.first_word[i], self.last_word[i]}:
+        for word in {first, self.last_word[i]}:
             if word == token or is_describing(word) or len(word) < 3:
                 continue
+            if word == first and word != self.last_word[i] and not self._kind_word(word):
+                continue  # "Imat Vegansk Matlagningsgrädde": a line's name, not a kind
             if any(word in said for said in query):  # "Sallad Isberg" for "isbergssallad"
                 continue
             if word in NOT_KINDS or word in self.brand_postings:
@@ -761,6 +804,13 @@ class CatalogIndex:
             if self._share(self._base(token), word) < 0.5:
                 return True  # the product is a "word" (pastasås) that only tastes of the head
         return False
+
+    def _kind_word(self, word: str) -> bool:
+        """A word that names a kind of product: frequent at either end of names, or a
+        compound of catalog words ("pastasås", "majskaka", "fruktdansk")."""
+        if word in NOT_KINDS or len(word) < 3:
+            return False
+        return self.type_count[word] >= 5 or bool(self._decompose(word))
 
     def _base(self, word: str) -> str:
         """The shortest catalog word a compound ends in: mellanmjölk -> mjölk."""
@@ -800,6 +850,15 @@ class CatalogIndex:
     def _names_many_kinds(self, word: str) -> bool:
         if word in self.category_words or word in CATEGORY_WORDS or stem(word) in CATEGORY_WORDS:
             return True
+        if self.has_groups:  # the store says where each product belongs: many places, many kinds
+            groups = Counter(
+                self.products[i].subcategory or self.products[i].department
+                for i in self._reach_of(word)
+                if (self.first_word[i].endswith(word) or word.endswith(self.first_word[i]))
+                and not self._flavour_only(i, self.first_word[i], [word], word)
+            )
+            largest = max(groups.values(), default=0)
+            return len(groups) >= GROUPS and largest < 0.6 * sum(groups.values())
         exact = self.postings.get(word, set()) | self.postings.get(stem(word), set())
         compounds = Counter()
         for compound in self.by_suffix.get(word, ()):
@@ -878,9 +937,20 @@ def _load_categories(path: Path = CATEGORIES_FILE) -> frozenset[str]:
 CATEGORY_WORDS = _load_categories()
 
 
+def _spelling_credibility(word: str, token: str, similar: float) -> float:
+    """A look-alike is the word misspelt only when the word is long and one slip away
+    ("kyckligfilé"); "fårost" is not "frost", nor "grädde" "grädd" (see calibrate)."""
+    if len(word) < SPELLING_MIN_LENGTH or word[0] != token[0]:
+        return similar * 0.6
+    return max(0.0, 0.75 + (similar - SPELLING_SIMILAR) * 2.5)
+
+
 def _after_stop(words: list[str]) -> set[str]:
+    """The words after "med", "utan", "i", "och" name ingredients ("Knäcke med Salt"), but not
+    in "Allt i Ett"."""
     for at, word in enumerate(words):
-        if word in MODIFIER_STOP and at > 0:
+        following = words[at + 1] if at + 1 < len(words) else ""
+        if word in MODIFIER_STOP and at > 0 and following not in {"ett", "en"}:
             return set(words[at + 1 :])
     return set()
 

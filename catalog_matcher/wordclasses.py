@@ -89,3 +89,34 @@ def is_describing(word: str) -> bool:
     return word.endswith(_DESCRIBING_ENDINGS) or (
         word.endswith("ad") and word[-3] not in "aeiouyåäö" and len(word) >= 6
     )
+
+
+# describing words that make another product, not a better one: without them on the shelf,
+# "krossade tomater" or "laktosfri mjölk" is not in the store (fresh tomatoes, ordinary milk
+# are suggestions); "mjukt bröd" or "stora ägg" only narrow
+_REQUIRED = _words(
+    "vegansk vegan vegetarisk fryst djupfryst krossad torkad inlagd rökt kallrökt varmrökt"
+)
+
+
+def required_form(word: str) -> str:
+    """The word's plain form if it must be matched ("frysta" -> "fryst"), else ""."""
+    form = plain_form(word)
+    if form in _REQUIRED or (form.endswith("fri") and len(form) > 5):
+        return form
+    return ""
+
+
+def plain_form(word: str) -> str:
+    """frysta -> fryst, krossade -> krossad, torkat -> torkad, laktosfritt -> laktosfri."""
+    if word.endswith("fritt"):
+        return word[:-2]
+    if word.endswith("fria"):
+        return word[:-1]
+    if word.endswith(("a", "e")) and len(word) > 4:
+        word = word[:-1]
+    if word.endswith("at") and len(word) > 4:
+        word = word[:-1] + "d"
+    if word.endswith("ka"):
+        word = word[:-1]
+    return word
