@@ -72,6 +72,8 @@ NOT_KINDS = _words(
 )
 LIMIT = 10
 SUGGESTIONS = 5
+KINDS = 120  # the best matches a picture choice picks its kinds from
+FLAVOUR_CHECKS = 80  # the best matches checked for being only a flavour of another kind
 GROUPS = 3  # a word whose products lie in this many subcategories names many kinds
 SPELLING_MIN_LENGTH = 7
 SPELLING_SIMILAR = 0.9
@@ -79,7 +81,7 @@ KITCHEN_PIECES = ("klyfta", "klyftor", "kvist", "kvistar", "blad")
 SYNONYMS = 8  # a seed subcategory with at most this many terms lists one product's names
 # A candidate is a credible match for what was said when its credibility reaches FOUND:
 # measured on the labelled sets by `python -m catalog_matcher.calibrate` (README).
-FOUND = 0.7
+FOUND = 0.74
 _PLURALS = ("orna", "erna", "arna", "ena", "or", "ar", "er", "na")
 
 # how a product was reached from a word, and how credibly that names the product
@@ -98,7 +100,7 @@ class Search(NamedTuple):
     scored: dict[int, float]  # product -> score
     kinds: dict[int, str]  # product -> the catalog word the head noun matched
     head: str
-    hits: dict[str, dict[int, "Hit"]]
+    hits: dict[str, dict[int, Hit]]
     credibility: dict[int, float]  # how credibly each product is what was said
     raw: dict[int, float]  # the same before flavours ("Citron ... Vatten" for "loka citron")
 
@@ -150,6 +152,22 @@ def load_terms(path: Path = TERMS_FILE) -> Terms:
     return terms
 
 
+class _JoinedPairs:
+    """Word pairs product names join with "och"/"&" where the pair is the product itself
+    ("Mellan Smör & Rapsolja" keeps "smör och rapsolja" one item; "Ost och Skinka Tramezzini
+    Smörgås" does not keep "ost och skinka" together: there the pair is a filling)."""
+
+    def __init__(self, index: CatalogIndex) -> None:
+        self.index = index
+        self.products: dict[tuple[str, str], set[int]] = defaultdict(set)
+
+    def __contains__(self, pair: object) -> bool:
+        if not isinstance(pair, tuple) or pair not in self.products:
+            return False
+        said = set(pair)
+        return any(self.index._only_said(i, said) for i in self.products[pair])
+
+
 class CatalogIndex:
     """Built once per catalog; `match(utterance)` and `match_item(words)` are then cheap."""
 
@@ -157,7 +175,7 @@ class CatalogIndex:
         self.products: list[Product] = list(products)
         self.name_tokens: list[list[str]] = []
         self.postings: dict[str, set[int]] = defaultdict(set)  # token or its stem -> products
-        self.joined_pairs: set[tuple[str, str]] = set()
+        self.joined_pairs = _JoinedPairs(self)
         self.bigrams: dict[tuple[str, str], set[int]] = defaultdict(set)
         for i, product in enumerate(self.products):
             words = tokens(product.name)
@@ -167,7 +185,7 @@ class CatalogIndex:
                 self.postings[stem(word)].add(i)
             for left, mid, right in zip(words, words[1:], words[2:], strict=False):
                 if mid == "och":
-                    self.joined_pairs.add((left, right))
+                    self.joined_pairs.products[(left, right)].add(i)
             for pair in zip(words, words[1:], strict=False):
                 self.bigrams[pair].add(i)
         self.name_words = {w for words in self.name_tokens for w in words}
@@ -177,13 +195,19 @@ class CatalogIndex:
         self.last_word = [words[-1] if words else "" for words in self.content]
         self.first_word = [words[0] if words else "" for words in self.content]
         self.content_size = [len(words) for words in self.content]
+        self.name_length = [len(words) for words in self.name_tokens]
+        self.name_words_only = [
+            [w for w in words if not w[:1].isdigit()] for words in self.name_tokens
+        ]
         # words after "med", "utan", "i", "och" name an ingredient ("Knäcke med Salt")
         self.ingredients = [_after_stop(words) for words in self.name_tokens]
         self.first_count = Counter(self.first_word)
         firsts = set(self.first_word)
-        self.head_nouns = Counter(word for word in self.last_word if word in firsts)
+        self.head_nouns = dict(Counter(word for word in self.last_word if word in firsts))
+        # the name ends in a word many names end in: another kind ("Päron Fruktdryck")
+        self.kind_last = [self.head_nouns.get(word, 0) >= 5 for word in self.last_word]
         # a word that starts or ends names often is a kind of product ("Pastasås ...")
-        self.type_count = Counter(self.first_word) + Counter(self.last_word)
+        self.type_count = dict(Counter(self.first_word) + Counter(self.last_word))
         self.by_suffix: dict[str, set[str]] = defaultdict(set)  # compound head -> compounds
         self.by_prefix: dict[str, set[str]] = defaultdict(set)  # compound modifier -> compounds
         for word in list(self.postings):
@@ -211,6 +235,7 @@ class CatalogIndex:
         self.term_rank = terms.rank
         self.term_phrases = terms.phrases
         self.category_words = {w for w, subs in terms.categories.items() if len(subs) >= 2}
+        self.category_subs = terms.categories
         # a category's words: "kött" -> fläsk, nöt, nötfärs, kyckling, korv ...
         self.category_terms: dict[str, set[str]] = defaultdict(set)
         for term, subcategories in terms.subcategories_of.items():
@@ -237,6 +262,10 @@ class CatalogIndex:
         self._hits: dict[str, dict[int, Hit]] = {}
         self._reach: dict[str, frozenset[int]] = {}
         self._shares: dict[tuple[str, str], float] = {}
+        self._credible: dict[str, bool] = {}
+        self._kind_words: dict[str, bool] = {}
+        self._bases: dict[str, str] = {}
+        self._other_kinds: dict[tuple[int, str], tuple[bool, list[str]]] = {}
 
     # -- the public API ----------------------------------------------------------------------
 
@@ -245,12 +274,17 @@ class CatalogIndex:
     ) -> list[ItemMatch]:
         """Every item of a spoken or typed utterance, in the order said. Never raises."""
         counts = purchase_counts(history, self.key_by_name)
-        return [self._match_said(said, counts) for said in split_items(utterance, self)]
+        return [self._match_said(said, counts)[0] for said in split_items(utterance, self)]
+
+    def assess(self, utterance: str) -> list[tuple[ItemMatch, float]]:
+        """Each item with its best candidate's credibility (what `FOUND` is compared with);
+        for calibrating the threshold on labelled sets (`catalog_matcher.calibrate`)."""
+        return [self._match_said(said, Counter()) for said in split_items(utterance, self)]
 
     def match_item(self, text: str, history: Sequence[Purchase | str] | None = None) -> ItemMatch:
         """One already split item ("två liter mellanmjölk"); frames and fillers still go."""
         words = [w for part in split_frames(words_of(text)) for w in part]
-        return self._match_said(Said(words), purchase_counts(history, self.key_by_name))
+        return self._match_said(Said(words), purchase_counts(history, self.key_by_name))[0]
 
     # -- what splitting asks of the catalog ----------------------------------------------------
 
@@ -266,6 +300,7 @@ class CatalogIndex:
             and word not in PACKAGE_WORDS
             and word not in KITCHEN_UNITS
             and word not in APPROXIMATE
+            and not word[:1].isdigit()
             and not word.startswith(("/", "%"))
         )
 
@@ -344,7 +379,7 @@ class CatalogIndex:
             self._reach[word] = frozenset(found)
         return self._reach[word]
 
-    def _match_said(self, said: Said, counts: Counter[str]) -> ItemMatch:
+    def _match_said(self, said: Said, counts: Counter[str]) -> tuple[ItemMatch, float]:
         words, usual = _without_usual([w for w in said.words if w not in {",", "."}])
         amount = read_amount(words)
         brand = self.brands.find(amount.words, self._knows, self._in_names)
@@ -362,31 +397,33 @@ class CatalogIndex:
         if not query and not (brand and brand.products):
             if brand:
                 item.brand_missing = True
-                return self._not_found(item, [], {}, counts, f"{brand.name} finns inte här")
+                return self._not_found(item, [], {}, counts, f"{brand.name} finns inte här"), 0.0
             if usual and counts:
                 item.candidates = self._usual_candidates(counts)
                 item.reason = "kundens vanliga varor"
             else:
                 item.reason = "inget att söka efter"
-            return item
+            return item, 0.0
         if not query:  # only a brand: "bregott", "zoegas"
-            return self._brand_only(item, brand, counts)
+            return self._brand_only(item, brand, counts), BRAND
         if brand and not brand.products and all(w in NOT_KINDS or _minor(w) for w in query):
             item.brand_missing = True  # "pepsi max" where no Pepsi is sold
-            return self._not_found(item, [], {}, counts, f"{brand.name} finns inte här")
+            return self._not_found(item, [], {}, counts, f"{brand.name} finns inte här"), 0.0
         scored, kinds, head, hits, credibility, raw = self._search(query)
         if brand:
             scored, credibility = self._with_brand(item, brand, scored, credibility, raw)
         self._prefer_packs(scored, amount)
-        order = lambda i: (-scored[i], len(self.name_tokens[i]), i)  # noqa: E731
-        ranked = heapq.nsmallest(300, scored, key=order)
+        lengths = self.name_length
+        order = sorted([(-v, lengths[i], i) for i, v in scored.items()])
+        ranked = [i for _, _, i in order[:300]]
         self._require_forms(query, ranked, credibility)
         best_credibility = max((credibility.get(i, 0.0) for i in ranked), default=0.0)
         if best_credibility < FOUND:
-            return self._not_found(item, ranked, scored, counts, "", kinds)
+            related = [i for i in ranked if _related(hits[head].get(i))]
+            return self._not_found(item, related, scored, counts, "", kinds), best_credibility
         ranked = self._credible_first(ranked, credibility)
         heads = kinds
-        kinds = {i: self._kind(i, heads[i]) for i in ranked if i in heads}
+        kinds = {i: self._kind(i, heads[i]) for i in ranked[:KINDS] if i in heads}
         # other words the best match has narrow the choice ("gul lök"); a word no such product
         # has ("mjukt bröd") leaves the head word as open as it was alone
         narrowing = [w for w in query if w != head and ranked and ranked[0] in hits[w]]
@@ -409,7 +446,7 @@ class CatalogIndex:
         for candidate in item.candidates:
             item.groups.setdefault(candidate.kind, []).append(candidate.key)
         self._decide(item, narrowing, head, counts)
-        return item
+        return item, best_credibility
 
     def _require_forms(
         self, query: list[str], ranked: list[int], credibility: dict[int, float]
@@ -539,9 +576,12 @@ class CatalogIndex:
         hits: dict[int, Hit] = {}
 
         def add(indices: Iterable[int], weight: float, token: str, how: str, cred: float) -> None:
+            hit = Hit(weight, token, how, cred)
+            get = hits.get
             for i in indices:
-                if i not in hits or hits[i].weight < weight:
-                    hits[i] = Hit(weight, token, how, cred)
+                old = get(i)
+                if old is None or old.weight < weight:
+                    hits[i] = hit
 
         root = self._root(word)
         known = word in self.postings or root in self.postings
@@ -549,8 +589,6 @@ class CatalogIndex:
             for form in {word, root}:
                 for compound in self.by_suffix.get(form, set()):
                     add(self.postings[compound], 0.8, compound, "sammansättning", COMPOUND_HEAD)
-            for compound in self.by_prefix.get(word, ()):
-                add(self.postings[compound], 0.45, compound, "förled", PREFIX)
         add(self.group_postings.get(root, ()), 0.6, word, "avdelning", GROUP)
         for subcategory in () if known else self.term_words.get(word, ()):
             if len(self.term_phrases[subcategory]) <= SYNONYMS:  # not "Städ", "Hemmet"
@@ -560,10 +598,14 @@ class CatalogIndex:
         add(self.postings.get(word, ()), 1.0, word, "namn", EXACT)
         if not known and not any(h.credibility >= FOUND for h in hits.values()):
             self._unknown_word_hits(word, add, hits)
-        elif len(word) >= 8 and (parts := self._decompose(word)):
+        if len(word) >= 3 and not any(h.credibility >= FOUND for h in hits.values()):
+            for compound in self.by_prefix.get(word, ()):  # "smör" -> "Smörgåsrån": a suggestion
+                add(self.postings[compound], 0.45, compound, "förled", PREFIX)
+        elif known and len(word) >= 8 and (parts := self._decompose(word)):
             self._written_apart(word, parts, add)  # "kycklinglårfilé" as "Kyckling Lårfilé"
         if len(self._hits) > 20_000:
             self._hits.clear()
+            self._credible.clear()
         self._hits[word] = hits
         return hits
 
@@ -595,16 +637,19 @@ class CatalogIndex:
         for token, score, _ in process.extract(
             word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=75, limit=5
         ):
-            if token.endswith(word) or word.endswith(token) or (
-                abs(len(token) - len(word)) >= 3
-                and (word.startswith(token) or token.startswith(word))
+            if (
+                token.endswith(word)
+                or word.endswith(token)
+                or (
+                    abs(len(token) - len(word)) >= 3
+                    and (word.startswith(token) or token.startswith(word))
+                )
             ):
                 continue  # "potatis" in "potatismos", "rättika" for "ättika": other things
             similar = max(score, fuzz.ratio(key, sound_key(token))) / 100
-            add(self.postings.get(token, ()), 0.85 * similar, token, "stavning", similar * 0.8)
-            add(
-                self.brand_postings.get(token, ()), 0.85 * similar, token, "stavning", similar * 0.8
-            )
+            credible = _spelling_credibility(word, token, similar)
+            add(self.postings.get(token, ()), 0.85 * similar, token, "stavning", credible)
+            add(self.brand_postings.get(token, ()), 0.85 * similar, token, "stavning", credible)
 
     def _decompose(self, word: str, depth: int = 0) -> list[str] | None:
         """Catalog words that make an unknown compound, modifier(s) first, head last, with a
@@ -679,9 +724,13 @@ class CatalogIndex:
 
     def _variety(self, i: int, token: str) -> str:
         for word in self.content[i]:
-            if word != token and not is_describing(word) and word not in NOT_KINDS:
-                if len(word) >= 3 and not word[0].isdigit():
-                    return f"{word} {token}"
+            if (
+                word != token
+                and not is_describing(word)
+                and word not in NOT_KINDS
+                and len(word) >= 3
+            ):
+                return f"{word} {token}"
         return token
 
     def _written_apart(self, word: str, parts: list[str], add) -> None:
@@ -712,7 +761,9 @@ class CatalogIndex:
         hits = {word: self._word_hits(word) for word in query}
 
         def credible(word: str) -> bool:
-            return any(h.credibility >= FOUND for h in hits[word].values())
+            if word not in self._credible:
+                self._credible[word] = any(h.credibility >= FOUND for h in hits[word].values())
+            return self._credible[word]
 
         # the head noun: spoken Swedish names the thing first and its variety after it
         # ("yoghurt jordgubb", "potatismos pulver"), after any adjectives ("krossade tomater")
@@ -726,28 +777,39 @@ class CatalogIndex:
         kinds: dict[int, str] = {}
         credibility: dict[int, float] = {}
         total = len(query) + 0.5
-        for word in query:
+        # describing and small words only weigh on what the nouns found ("laktosfri mjölk")
+        minor = [w for w in query if _minor(w) and w != head]
+        last_words, ingredients, kind_last = self.last_word, self.ingredients, self.kind_last
+        plain_hows = {"stavning", "förled", "avdelning", "synonym", "huvudord"}
+        said = set(query)
+        for word in [w for w in query if w not in minor] + minor:
             share = 1.5 if word == head else 1.0
-            for i, hit in hits[word].items():
+            found = hits[word]
+            if word in minor and scored:
+                found = {i: found[i] for i in scored if i in found}
+            get = scored.get
+            for i, hit in found.items():
                 weight = hit.weight
-                last = self.last_word[i]
-                if (
-                    not last.endswith(hit.token)
-                    and last not in query
-                    and self.head_nouns[last] >= 5
-                ):
-                    weight *= 0.75  # a flavour or part of another kind ("Päron Fruktdryck")
-                if hit.token in self.ingredients[i]:
+                if kind_last[i]:
+                    last = last_words[i]
+                    if last not in said and not last.endswith(hit.token):
+                        weight *= 0.75  # a flavour of another kind ("Päron Fruktdryck")
+                if ingredients[i] and hit.token in ingredients[i]:
                     weight *= 0.75
-                scored[i] = scored.get(i, 0.0) + share * weight
-                if word == head:
+                scored[i] = get(i, 0.0) + share * weight
+            if word == head:
+                for i, hit in found.items():
                     credibility[i] = hit.credibility
-                    if hit.how not in {"stavning", "förled", "avdelning", "synonym", "huvudord"}:
+                    if hit.how not in plain_hows:
                         kinds[i] = hit.token if hit.how != "märke" else ""
+        sizes, firsts, said_count = self.content_size, self.first_word, len(query)
         for i, value in scored.items():
-            extra = max(0, self.content_size[i] - len(query))
-            position = 0.15 if self.first_word[i] in query else 0.0
-            scored[i] = round(100 * value / total + 10 * position - 2.5 * extra, 2)
+            extra = sizes[i] - said_count
+            scored[i] = (
+                100 * value / total
+                + (1.5 if firsts[i] in said else 0.0)
+                - (2.5 * extra if extra > 0 else 0.0)
+            )
         raw = dict(credibility)
         self._flavours(query, head, hits[head], scored, credibility)
         return Search(scored, kinds, head, hits, credibility, raw)
@@ -763,7 +825,7 @@ class CatalogIndex:
         """A product where the head word is only a flavour or an ingredient of another kind
         ("Pastasås Mild Ost", "Fruktdansk med Russin", "Glass Spray") ranks below the kind
         itself and does not count as the product."""
-        top = heapq.nlargest(120, (i for i in head_hits if i in scored), key=scored.__getitem__)
+        top = heapq.nlargest(FLAVOUR_CHECKS, head_hits.keys() & scored.keys(), key=scored.get)
         leading: list[int] = []  # "Päron Fruktdryck": the word leads the name
         plain = False
         for i in top:
@@ -776,48 +838,70 @@ class CatalogIndex:
                 leading.append(i)
             else:
                 credibility[i] = hit.credibility * FLAVOUR
-                scored[i] = round(scored[i] * 0.8, 2)
+                scored[i] *= 0.8
         # a leading flavour word is the product when the store has it no other way
         # ("Lasagneplattor Färsk Pasta"), and ranks below the plain kind when it has
         for i in leading if plain else ():
             credibility[i] = head_hits[i].credibility * FLAVOUR
-            scored[i] = round(scored[i] * 0.8, 2)
+            scored[i] *= 0.8
 
     def _flavour_only(self, i: int, token: str, query: list[str], head: str) -> bool:
+        """Is the product another kind that only tastes of (or holds) the word said?"""
+        key = (i, token)
+        if key not in self._other_kinds:
+            if len(self._other_kinds) > 200_000:
+                self._other_kinds.clear()
+            self._other_kinds[key] = self._other_kind_words(i, token)
+        ingredient, others = self._other_kinds[key]
         first = self.first_word[i]
-        said_first = any(first in said for said in query)
-        if token in self.ingredients[i] and not said_first:
+        if ingredient and not any(first in said for said in query):
             return True  # "Fruktdansk med Russin", but "Pytt i Panna" for "pyttipanna"
-        for word in {first, self.last_word[i]}:
+        # "Sallad Isberg" for "isbergssallad" names what was said
+        return any(not any(word in said for said in query) for word in others)
+
+    def _other_kind_words(self, i: int, token: str) -> tuple[bool, list[str]]:
+        """Whether the word is an ingredient of the product, and the product's words that name
+        another kind of which it is only a flavour (before what was said is known)."""
+        first, last = self.first_word[i], self.last_word[i]
+        others = []
+        for word in {first, last}:
             if word == token or is_describing(word) or len(word) < 3:
                 continue
-            if word == first and word != self.last_word[i] and not self._kind_word(word):
+            if word == first and word != last and not self._kind_word(word):
                 continue  # "Imat Vegansk Matlagningsgrädde": a line's name, not a kind
-            if any(word in said for said in query):  # "Sallad Isberg" for "isbergssallad"
-                continue
             if word in NOT_KINDS or word in self.brand_postings:
                 continue
             if token.endswith(word) or word.endswith(token) or word.startswith(token):
                 continue
-            if self.type_count[word] < 3:
+            if self.type_count.get(word, 0) < 3:
                 continue
             if self._share(self._base(token), word) < 0.5:
-                return True  # the product is a "word" (pastasås) that only tastes of the head
-        return False
+                others.append(word)  # the product is a "word" (pastasås) tasting of the head
+        return token in self.ingredients[i], others
 
     def _kind_word(self, word: str) -> bool:
         """A word that names a kind of product: frequent at either end of names, or a
         compound of catalog words ("pastasås", "majskaka", "fruktdansk")."""
-        if word in NOT_KINDS or len(word) < 3:
-            return False
-        return self.type_count[word] >= 5 or bool(self._decompose(word))
+        if word not in self._kind_words:
+            self._kind_words[word] = (
+                word not in NOT_KINDS
+                and len(word) >= 3
+                and (self.type_count.get(word, 0) >= 5 or bool(self._decompose(word)))
+            )
+        return self._kind_words[word]
 
     def _base(self, word: str) -> str:
         """The shortest catalog word a compound ends in: mellanmjölk -> mjölk."""
-        for cut in range(len(word) - 3, 0, -1):
-            if word[cut:] in self.postings and len(self.postings[word[cut:]]) >= 2:
-                return word[cut:]
-        return word
+        if word not in self._bases:
+            self._bases[word] = next(
+                (
+                    word[cut:]
+                    for cut in range(len(word) - 3, 0, -1)
+                    if len(self.postings.get(word[cut:], ())) >= 2
+                ),
+                word,
+            )
+        return self._bases[word]
 
     def _share(self, head: str, word: str) -> float:
         """Of the products named `word`, the share that also hold the head word."""
@@ -831,10 +915,10 @@ class CatalogIndex:
     def _kind(self, i: int, token: str) -> str:
         """A product's kind for the matched word: the compound itself ("mellanmjölk") or the
         modifier before a bare head noun ("svart te")."""
-        words = [w for w in self.name_tokens[i] if not w[:1].isdigit()]
+        words = self.name_words_only[i]
         if not token:  # reached through the brand: the name's first word says what it is
             return next((w for w in words if w not in ATTRIBUTES), "")
-        if token in words:
+        if token in words and self._base(token) == token:  # a compound names its own kind
             at = words.index(token)
             if at > 0 and words[-1] == token and words[at - 1] not in MODIFIER_STOP:
                 return f"{words[at - 1]} {token}"
@@ -885,15 +969,46 @@ class CatalogIndex:
             kind = kinds.get(i)
             (rest if kind is None or kind in seen else first).append(i)
             seen.add(kind)
-        first.sort(key=lambda i: (kinds[i] == word, -sizes[kinds[i]]))  # stable: ties keep rank
+        home = self._home_department(kinds)
+        word = self._root(word)
+
+        def order(i: int) -> tuple:
+            kind = kinds[i]
+            return (
+                bool(home) and self.department[i] != home,  # "Smörkniv" is not in the dairy
+                self._seed_rank(word, kind),  # "mjölk": mellan-, lätt-, standardmjölk first
+                kind == word,
+                -sizes[kind],
+            )
+
+        first.sort(key=order)  # stable: ties keep their rank
         return first + rest
+
+    def _home_department(self, kinds: dict[int, str]) -> str:
+        """Where most of the strong matches are, for catalogs that say (the 2020 stores)."""
+        if not self.has_groups or not kinds:
+            return ""
+        return Counter(self.department[i] for i in kinds).most_common(1)[0][0]
+
+    def _seed_rank(self, word: str, kind: str) -> tuple[int, int]:
+        """A kind's place in the synonym seeds of the word's own category: the subcategory
+        named as the word first ("bröd": lantbröd, rågbröd … before korvbröd), then its
+        sister subcategories ("knäckebröd"), then kinds the seeds do not list."""
+        said = tuple(kind.split())
+        for sub in self.category_subs.get(word, ()):
+            phrases = self.term_phrases.get(sub, [])
+            for place, phrase in enumerate(phrases):
+                if phrase == said or phrase == said[-1:]:
+                    return (0 if sub == word else 1, place)
+        return (2, 0)
 
     def _decide(
         self, item: ItemMatch, narrowing: list[str], head: str, counts: Counter[str]
     ) -> None:
         kinds = {c.kind for c in item.candidates}
         if item.brand_missing:
-            item.reason = f"{item.brand} finns inte här för {item.text}; andra märken visas"
+            what = " ".join(w for w in item.text.split() if w not in tokens(item.brand))
+            item.reason = f"{item.brand} finns inte här som {what}; andra märken visas"
         if narrowing:
             item.reason = item.reason or "fler ord avgör varan"
             return
@@ -917,7 +1032,7 @@ class CatalogIndex:
             product.brand,
             product.size_text,
             kind or product.name.lower(),
-            score,
+            round(score, 2),
             why,
         )
 
@@ -953,6 +1068,15 @@ def _after_stop(words: list[str]) -> set[str]:
         if word in MODIFIER_STOP and at > 0 and following not in {"ett", "en"}:
             return set(words[at + 1 :])
     return set()
+
+
+def _related(hit: Hit | None) -> bool:
+    """Is a product reached this way worth suggesting for an item the store lacks? A part of
+    the word ("julskinka" -> skinka) or a flavour is; a look-alike spelling or a word it
+    starts ("smör" -> "Smörgåsrån") is not."""
+    if hit is None or hit.how == "förled":
+        return False
+    return hit.how != "stavning" or hit.weight >= 0.77
 
 
 def _minor(word: str) -> bool:

@@ -122,11 +122,37 @@ PACKAGE_WORDS: dict[str, str] = {
 }
 # measures of a recipe: bought as one package of the product
 KITCHEN_UNITS = frozenset(
-    "msk matsked matskedar tsk tesked teskedar krm kryddmått nypa nypor cm centimeter droppe "
-    "droppar stänk knivsudd knivsuddar näve nävar kvist kvistar klyfta klyftor skiva skivor "
-    "blad".split()
+    [
+        "msk",
+        "matsked",
+        "matskedar",
+        "tsk",
+        "tesked",
+        "teskedar",
+        "krm",
+        "kryddmått",
+        "nypa",
+        "nypor",
+        "cm",
+        "centimeter",
+        "droppe",
+        "droppar",
+        "stänk",
+        "knivsudd",
+        "knivsuddar",
+        "näve",
+        "nävar",
+        "kvist",
+        "kvistar",
+        "klyfta",
+        "klyftor",
+        "skiva",
+        "skivor",
+        "blad",
+    ]
 )
-APPROXIMATE = frozenset("ca cirka ungefär ung omkring".split())
+PACKAGE_SIZES = frozenset(["stor", "stora", "stort", "liten", "lilla", "litet", "små", "storpack"])
+APPROXIMATE = frozenset(["ca", "cirka", "ungefär", "ung", "omkring"])
 _FRACTION = re.compile(r"^(\d+)/(\d+)$")
 _RANGE = re.compile(r"^(\d+(?:[,.]\d+)?)[-–](\d+(?:[,.]\d+)?)$")
 _DIGITS = re.compile(r"^\d+(?:[,.]\d+)?$")
@@ -188,17 +214,26 @@ def _plain(value: Decimal) -> Decimal | int:
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
+def _is_unit(word: str) -> bool:
+    return word in UNIT_WORDS or word in PACKAGE_WORDS or word in KITCHEN_UNITS
+
+
+def _unit_at(words: list[str], end: int) -> int:
+    """Words the unit after a number takes: "påse", or "stor påse" (a size said before it)."""
+    if end < len(words) and _is_unit(words[end]):
+        return 1
+    if end + 1 < len(words) and words[end] in PACKAGE_SIZES and words[end + 1] in PACKAGE_WORDS:
+        return 2
+    return 0
+
+
 def amount_length(words: list[str], start: int) -> int:
     """How many words an amount at words[start] takes (number, unit or package), or 0."""
     read = _read_number(words, start)
     if read is None:
         return 0
     end = start + read[1]
-    if end < len(words) and (
-        words[end] in UNIT_WORDS or words[end] in PACKAGE_WORDS or words[end] in KITCHEN_UNITS
-    ):
-        end += 1
-    return end - start
+    return end + _unit_at(words, end) - start
 
 
 def _amount(words: list[str], start: int, rest: list[str], first: str) -> Amount | None:
@@ -209,6 +244,8 @@ def _amount(words: list[str], start: int, rest: list[str], first: str) -> Amount
     end = start + used
     unit = None
     factor = Decimal(1)
+    if _unit_at(words, end) == 2:
+        end += 1  # "en stor påse": the package is the unit
     word = words[end] if end < len(words) else ""
     if word in KITCHEN_UNITS:
         return Amount(1, None, rest)

@@ -132,7 +132,7 @@ def words_of(text: str) -> list[str]:
     words: list[str] = []
     for word in text.replace(",", " , ").split():
         # keep decimal commas: "1 , 5" came from "1,5"
-        if len(words) >= 2 and words[-1] == "," and words[-2].isdigit() and word.isdigit():
+        if len(words) >= 2 and words[-1] == "," and words[-2].isdigit() and word[:1].isdigit():
             words[-2:] = [words[-2] + "," + word]
             continue
         word = word.strip(".-/")
@@ -159,7 +159,12 @@ def _add_parts(items: list[Said], parts: list[str], lexicon: Lexicon) -> None:
             else:
                 last.notes.extend(words)
             continue
-        items.extend(Said(words) for words in _split_part(words, lexicon))
+        for said in _split_part(words, lexicon):
+            # "persilja till servering", "smör till stekning": what it is for, not what it is
+            if len(said) >= 3 and said[-2] == "till" and said[-1].endswith("ing"):
+                items.append(Said(said[:-2], said[-2:]))
+            else:
+                items.append(Said(said))
 
 
 def _describes(words: list[str]) -> bool:
