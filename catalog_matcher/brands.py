@@ -20,6 +20,7 @@ from catalog_matcher.wordclasses import is_describing, is_filler
 BRANDS_FILE = Path(__file__).with_name("data") / "brands.txt"
 MARKERS = ("från", "av", "märket", "märke", "fabrikat")
 MAX_BRAND_WORDS = 3
+ARTICLES = frozenset("den det de en ett denna detta dessa samma".split())
 
 
 def load_known_brands(path: Path = BRANDS_FILE) -> dict[tuple[str, ...], str]:
@@ -92,8 +93,8 @@ class Brands:
             if word == "av" and start < len(words) and words[start] in {"märket", "märke"}:
                 start += 1
             said = words[start : start + MAX_BRAND_WORDS]
-            if not said:
-                continue
+            if not said or said[0] in ARTICLES:
+                continue  # "av den vanliga", "av det"
             for end in range(len(said), 0, -1):
                 found = self._store_brand(said[:end])
                 if found:
@@ -103,7 +104,8 @@ class Brands:
                 other = self._other_brand(said[:end])
                 if other:
                     return BrandPhrase(other, set(), words[:at] + words[start + end :], said[:end])
-            if word != "från" or not any(knows_word(w) for w in said):
+            named = word != "av" or start > at + 1  # "av märket X", "från X", not "av X"
+            if named and (word != "från" or not any(knows_word(w) for w in said)):
                 # "av märket X" or an unknown name after "från": a brand this store lacks
                 return BrandPhrase(" ".join(said).title(), set(), words[:at], said)
         # a leading or trailing brand name: "zoegas kaffe", "kaffe zoegas", "bregott"

@@ -43,6 +43,8 @@ CATEGORIES_FILE = Path(__file__).with_name("data") / "categories.txt"
 USUAL = (
     ("som", "vanligt"),
     ("det", "vanliga"),
+    ("den", "vanliga"),
+    ("de", "vanliga"),
     ("som", "förra", "gången"),
     ("samma", "som", "vanligt"),
 )
@@ -386,6 +388,8 @@ class CatalogIndex:
         rest = brand.rest if brand else amount.words
         query_words = [w for w in rest if w not in {"och", "&"} and not is_filler(w)]
         text_words = [w for w in amount.words if w not in {"från", "märket", "märke"}]
+        while text_words and text_words[0] in MODIFIER_STOP:
+            text_words = text_words[1:]  # "två liter av den vanliga mjölken"
         if brand:
             text_words = [w for w in text_words if w != "av" or w in rest]
         item = ItemMatch(" ".join(text_words), amount.quantity, amount.unit, False, "")
@@ -625,6 +629,7 @@ class CatalogIndex:
         parts = self._decompose(word)
         if parts:
             self._compound_hits(word, parts, add)
+            return  # catalog words put together ("mandelmjölk") are no misspelling of "mandelmjöl"
         if not word.isalpha() or len(word) < 4:
             return
         alike = self.sounds.get(sound_key(word), set())
@@ -700,23 +705,53 @@ class CatalogIndex:
         return found
 
     def _compound_hits(self, word: str, parts: list[str], add) -> None:
+        packaged = False
         while len(parts) > 1 and (parts[-1] in FORM_WORDS or stem(parts[-1]) in FORM_WORDS):
+            packaged = packaged or parts[-1] in PACKAGE_WORDS
             parts = parts[:-1]  # "buljongtärningar" names the buljong
         head = parts[-1]
-        heads = self._reach_of(head)
         modifiers = [m for m in parts[:-1] if m not in COMPOUND_DESCRIBING]
         if len(parts) == 1 or not modifiers:
+            if packaged:  # "tepåsar" is "te" itself, "papperspåsar" no kind of "papper"
+                heads = self.postings.get(head, set()) | self.postings.get(self._root(head), set())
+            else:
+                heads = set(self._reach_of(head))
             add(heads, 0.85, head, "sammansättning", PARTS)
             return
-        both = set(heads)
-        for modifier in modifiers:
-            both &= self._modifier_reach(modifier)
+        heads = self._reach_of(head)
+        both = {i for i in heads if self._holds_parts(i, modifiers, head)}
         for i in both:  # the closest spelling first: "köttfärs" -> "Nötfärs"
             alike = max((fuzz.ratio(word, t) for t in self.content[i]), default=0.0)
             add((i,), 0.9 + alike / 1000, head, "isärskrivet", PARTS)
-        if both:
-            return
-        add(heads, 0.5, head, "huvudord", HEAD_ONLY)
+        if not both:
+            add(heads, 0.5, head, "huvudord", HEAD_ONLY)
+
+    def _holds_parts(self, i: int, modifiers: list[str], head: str) -> bool:
+        """Does the product's name hold the compound's parts, apart ("Sallad Isberg",
+        "Grönsaks Buljong") or as another compound of them ("Majskycklingklubba",
+        "Nötfärs" for "köttfärs": nöt is a meat)? Not in what comes with it ("Köttbullar med
+        Gräddsås" are no "gräddbullar"), nor in a compound of something else ("Tonfisk
+        Kattmat" is no "fiskmat")."""
+        extra = self.ingredients[i]
+        words = [t for t in self.name_tokens[i] if t not in extra]
+        root = self._root(head)
+        for modifier in modifiers:
+            terms = self.category_terms.get(modifier, set())
+
+            def names(prefix: str, m: str = modifier, terms: set[str] = terms) -> bool:
+                prefix = prefix[:-1] if prefix.endswith("s") and prefix[:-1] else prefix
+                return prefix.endswith(m) or prefix.startswith(m) or prefix in terms
+
+            apart = any(names(t) or names(self._root(t)) or t.startswith(m) for t in words
+                        for m in (modifier,))  # fmt: skip
+            fused = any(
+                t.endswith(form) and len(t) > len(form) and names(t[: -len(form)])
+                for t in words
+                for form in {head, root}
+            )
+            if not (fused or (apart and any(t in {head, root} for t in self.name_tokens[i]))):
+                return False  # the head may follow "i" ("Pytt i Panna")
+        return True
 
     def _category(self, word: str) -> bool:
         root = self._root(word)
@@ -736,7 +771,7 @@ class CatalogIndex:
     def _written_apart(self, word: str, parts: list[str], add) -> None:
         if len(parts) != 2 or parts[0] in COMPOUND_DESCRIBING:
             return
-        both = set(self._reach_of(parts[1])) & self.postings.get(parts[0], set())
+        both = {i for i in self._reach_of(parts[1]) if self._holds_parts(i, parts[:1], parts[1])}
         if both:
             add(both, 1.0, parts[1], "isärskrivet", PARTS)
 
@@ -748,14 +783,16 @@ class CatalogIndex:
             forms += [word[:-4] + "a", word[:-4] + "e", word[:-4]]
         if word.endswith(("or", "ar", "en", "et", "na", "er")):
             forms += [word[:-2] + "a", word[:-2] + "e", word[:-2]]
+        if word.endswith(("or", "ar", "er")):
+            forms += [word[:-2] + ending for ending in ("or", "ar", "er")]  # ärtor, ärter
         if word.endswith(("lar", "rar")):
             forms.append(word[:-3] + "el")  # mandlar, nycklar
         if word.endswith(("r", "n", "t", "a")):
             forms.append(word[:-1])  # avokador, äpplen, kaffet, frysta
-        for form in forms:
-            if len(form) >= 3 and form in self.name_words:
-                return form
-        return word if word in self.name_words else stem(word)
+        known = [form for form in [word, *forms] if len(form) >= 3 and form in self.name_words]
+        known.append(stem(word))  # "ärtor" and "ärter" meet in "ärt"
+        # the form most names use: "papper" stays "papper" though "pappa" is a word too
+        return max(known, key=lambda form: len(self.postings.get(form, ())))
 
     def _search(self, query: list[str]) -> Search:
         hits = {word: self._word_hits(word) for word in query}

@@ -20,7 +20,7 @@ HESITATION = re.compile(r"^(?:e+h*m*|ö+h*m*|ä+h*m*|h+m+|m+h*m*|a+h+|ah+m*|öh+
 FILLERS = _words(
     "tack snälla också även lite gärna så då ju nog väl liksom typ alltså asså va nu bara "
     "okej ok jaha ja jo precis visst förresten kanske dessutom mer mera annars något några "
-    "nåt någon lite grann"
+    "nåt någon lite grann nej nä näe inte"
 )
 PRONOUNS = _words("jag vi du ni man mig oss dig er det")
 # a frame needs one of these: modal and request verbs, "finns", "har", "glöm", question words
@@ -35,6 +35,13 @@ PARTICLES = _words("till i upp in på med ihåg")  # after a verb: "lägga till"
 FRAME_OTHER = _words("inte också även gärna så då sen sedan och nu bara vilja vara är")
 TRAILING = _words("tack också med till då så därtill")
 POLITE_TAILS = (
+    ("på", "listan"),
+    ("till", "listan"),
+    ("på", "inköpslistan"),
+    ("till", "inköpslistan"),
+    ("i", "korgen"),
+    ("i", "varukorgen"),
+    ("till", "beställningen"),
     ("är", "du", "snäll"),
     ("om", "du", "vill"),
     ("om", "du", "kan"),
@@ -70,7 +77,7 @@ _NOUNS_ENDING_SO = ("sallad", "choklad", "marmelad", "limonad", "lemonad", "remo
 # modifier, not a "tärning"
 FORM_WORDS = _words(
     "tärning tärningar skiva skivor bit bitar strimla strimlor pulver kub kuber klyfta klyftor "
-    "huvud huvudet huvuden stång stänger kruka krukor knippe knippen blad kvist kvistar "
+    "huvud huvudet huvuden kruka krukor knippe knippen blad kvist kvistar "
     "påse påsar burk burkar paket förpackning"
 )
 # after a comma or in parentheses, a part starting with one of these describes the item
