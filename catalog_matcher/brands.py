@@ -20,7 +20,7 @@ from catalog_matcher.wordclasses import is_describing, is_filler
 BRANDS_FILE = Path(__file__).with_name("data") / "brands.txt"
 MARKERS = ("från", "av", "märket", "märke", "fabrikat")
 MAX_BRAND_WORDS = 3
-ARTICLES = frozenset("den det de en ett denna detta dessa samma".split())
+ARTICLES = frozenset(["den", "det", "de", "en", "ett", "denna", "detta", "dessa", "samma"])
 
 
 def load_known_brands(path: Path = BRANDS_FILE) -> dict[tuple[str, ...], str]:

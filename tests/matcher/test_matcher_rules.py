@@ -92,7 +92,7 @@ def test_fillers_are_dropped(index: CatalogIndex) -> None:
     [
         ("mellan mjölk", "mellanmjölk"),
         ("lingon sylt", "lingonsylt"),
-        ("toa papper", "toapapper"),
+        ("toa papper", "toa"),  # Toalettpapper or Toapapper
         ("bananer", "banan"),
         ("tomater", "tomat"),
         ("citroner", "citron"),
