@@ -8,7 +8,9 @@ import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -74,6 +76,8 @@ NOT_KINDS = _words(
 )
 LIMIT = 10
 SUGGESTIONS = 5
+RANKED = 300  # the best scored products ranked and looked at further
+ANSWERS = 5_000  # remembered answers per index
 KINDS = 120  # the best matches a picture choice picks its kinds from
 FLAVOUR_CHECKS = 80  # the best matches checked for being only a flavour of another kind
 GROUPS = 3  # a word whose products lie in this many subcategories names many kinds
@@ -267,6 +271,8 @@ class CatalogIndex:
         self._credible: dict[str, bool] = {}
         self._kind_words: dict[str, bool] = {}
         self._bases: dict[str, str] = {}
+        self._roots: dict[str, str] = {}
+        self._answers: dict[tuple, tuple[ItemMatch, float]] = {}
         self._other_kinds: dict[tuple[int, str], tuple[bool, list[str]]] = {}
 
     # -- the public API ----------------------------------------------------------------------
@@ -382,6 +388,19 @@ class CatalogIndex:
         return self._reach[word]
 
     def _match_said(self, said: Said, counts: Counter[str]) -> tuple[ItemMatch, float]:
+        """Match one item; without a purchase history the answer for the same words is
+        remembered (a store's shoppers ask for "mjölk" all day)."""
+        if counts:
+            return self._match_words(said, counts)
+        key = (tuple(said.words), tuple(said.notes))
+        if key not in self._answers:
+            if len(self._answers) > ANSWERS:
+                self._answers.clear()
+            self._answers[key] = self._match_words(said, counts)
+        item, credibility = self._answers[key]
+        return _copy(item), credibility
+
+    def _match_words(self, said: Said, counts: Counter[str]) -> tuple[ItemMatch, float]:
         words, usual = _without_usual([w for w in said.words if w not in {",", "."}])
         amount = read_amount(words)
         brand = self.brands.find(amount.words, self._knows, self._in_names)
@@ -418,8 +437,11 @@ class CatalogIndex:
             scored, credibility = self._with_brand(item, brand, scored, credibility, raw)
         self._prefer_packs(scored, amount)
         lengths = self.name_length
-        order = sorted([(-v, lengths[i], i) for i, v in scored.items()])
-        ranked = [i for _, _, i in order[:300]]
+        best = heapq.nlargest(RANKED, scored.items(), key=itemgetter(1))
+        if len(best) == RANKED:  # keep every product scored as high as the last one kept
+            floor = best[-1][1]
+            best = [(i, v) for i, v in scored.items() if v >= floor]
+        ranked = [i for i, _ in sorted(best, key=lambda iv: (-iv[1], lengths[iv[0]], iv[0]))]
         self._require_forms(query, ranked, credibility)
         best_credibility = max((credibility.get(i, 0.0) for i in ranked), default=0.0)
         if best_credibility < FOUND:
@@ -719,7 +741,10 @@ class CatalogIndex:
             add(heads, 0.85, head, "sammansättning", PARTS)
             return
         heads = self._reach_of(head)
-        both = {i for i in heads if self._holds_parts(i, modifiers, head)}
+        near = set(heads)
+        for modifier in modifiers:
+            near &= self._modifier_reach(modifier)
+        both = {i for i in near if self._holds_parts(i, modifiers, head)}
         for i in both:  # the closest spelling first: "köttfärs" -> "Nötfärs"
             alike = max((fuzz.ratio(word, t) for t in self.content[i]), default=0.0)
             add((i,), 0.9 + alike / 1000, head, "isärskrivet", PARTS)
@@ -771,11 +796,20 @@ class CatalogIndex:
     def _written_apart(self, word: str, parts: list[str], add) -> None:
         if len(parts) != 2 or parts[0] in COMPOUND_DESCRIBING:
             return
-        both = {i for i in self._reach_of(parts[1]) if self._holds_parts(i, parts[:1], parts[1])}
+        apart = self.postings.get(parts[0], set()) | self.postings.get(parts[0] + "s", set())
+        near = apart & self._reach_of(parts[1])
+        both = {i for i in near if self._holds_parts(i, parts[:1], parts[1])}
         if both:
             add(both, 1.0, parts[1], "isärskrivet", PARTS)
 
     def _root(self, word: str) -> str:
+        if word not in self._roots:
+            if len(self._roots) > 100_000:
+                self._roots.clear()
+            self._roots[word] = self._find_root(word)
+        return self._roots[word]
+
+    def _find_root(self, word: str) -> str:
         """The form the catalog knows: paprikor -> paprika, påsar -> påse, tomater -> tomat,
         kaffet -> kaffe, kattmaten -> kattmat, gurkorna -> gurka, mandlar -> mandel."""
         forms = []
@@ -1105,6 +1139,16 @@ def _after_stop(words: list[str]) -> set[str]:
         if word in MODIFIER_STOP and at > 0 and following not in {"ett", "en"}:
             return set(words[at + 1 :])
     return set()
+
+
+def _copy(item: ItemMatch) -> ItemMatch:
+    """An answer the caller may change without changing the remembered one."""
+    return replace(
+        item,
+        candidates=list(item.candidates),
+        groups={kind: list(keys) for kind, keys in item.groups.items()},
+        suggestions=list(item.suggestions),
+    )
 
 
 def _related(hit: Hit | None) -> bool:
