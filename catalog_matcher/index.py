@@ -826,7 +826,11 @@ class CatalogIndex:
         known = [form for form in [word, *forms] if len(form) >= 3 and form in self.name_words]
         known.append(stem(word))  # "ärtor" and "ärter" meet in "ärt"
         # the form most names use: "papper" stays "papper" though "pappa" is a word too
-        return max(known, key=lambda form: len(self.postings.get(form, ())))
+        best = max(known, key=lambda form: len(self.postings.get(form, ())))
+        if best not in self.postings:  # "brödet" -> the department "Bröd"
+            groups = [form for form in forms if len(form) >= 3 and form in self.group_postings]
+            return groups[0] if groups else best
+        return best
 
     def _search(self, query: list[str]) -> Search:
         hits = {word: self._word_hits(word) for word in query}
