@@ -448,6 +448,9 @@ class CatalogIndex:
             related = [i for i in ranked if _related(hits[head].get(i))]
             return self._not_found(item, related, scored, counts, "", kinds), best_credibility
         ranked = self._credible_first(ranked, credibility)
+        if self.has_groups:  # "lax": the fish counter before the cat food
+            home = self._home_department({i: "" for i in ranked[:5]})
+            ranked.sort(key=lambda i: (credibility.get(i, 0) < FOUND, self.department[i] != home))
         heads = kinds
         kinds = {i: self._kind(i, heads[i]) for i in ranked[:KINDS] if i in heads}
         # other words the best match has narrow the choice ("gul lök"); a word no such product
