@@ -782,8 +782,9 @@ class CatalogIndex:
         return True
 
     def _category(self, word: str) -> bool:
-        root = self._root(word)
-        return root in CATEGORY_WORDS or stem(root) in CATEGORY_WORDS
+        """Is the word one of the store's category words ("chips", "kryddor")?"""
+        forms = {word, stem(word), self._root(word)}
+        return any(form in CATEGORY_WORDS or stem(form) in CATEGORY_STEMS for form in forms)
 
     def _variety(self, i: int, token: str) -> str:
         for word in self.content[i]:
@@ -1004,13 +1005,15 @@ class CatalogIndex:
 
     def _generic(self, word: str) -> bool:
         """Does the word alone name many kinds of product ("bröd", "ost", "te")?"""
+        if self._category(word):
+            return True
         word = self._root(word)  # "kaffet", "mjölken"
         if word not in self._generic_words:
             self._generic_words[word] = self._names_many_kinds(word)
         return self._generic_words[word]
 
     def _names_many_kinds(self, word: str) -> bool:
-        if word in self.category_words or word in CATEGORY_WORDS or stem(word) in CATEGORY_WORDS:
+        if word in self.category_words or self._category(word):
             return True
         if self.has_groups:  # the store says where each product belongs: many places, many kinds
             groups = Counter(
@@ -1128,6 +1131,7 @@ def _load_categories(path: Path = CATEGORIES_FILE) -> frozenset[str]:
 
 
 CATEGORY_WORDS = _load_categories()
+CATEGORY_STEMS = frozenset(stem(word) for word in CATEGORY_WORDS)
 
 
 def _spelling_credibility(word: str, token: str, similar: float) -> float:
