@@ -452,7 +452,7 @@ class CatalogIndex:
             home = self._home_department({i: "" for i in ranked[:5]})
             ranked.sort(key=lambda i: (credibility.get(i, 0) < FOUND, self.department[i] != home))
         heads = kinds
-        kinds = {i: self._kind(i, heads[i]) for i in ranked[:KINDS] if i in heads}
+        kinds = {i: self._kind(i, heads[i], head) for i in ranked[:KINDS] if i in heads}
         # other words the best match has narrow the choice ("gul lök"); a word no such product
         # has ("mjukt bröd") leaves the head word as open as it was alone
         narrowing = [w for w in query if w != head and ranked and ranked[0] in hits[w]]
@@ -977,6 +977,7 @@ class CatalogIndex:
                     word[cut:]
                     for cut in range(len(word) - 3, 0, -1)
                     if len(self.postings.get(word[cut:], ())) >= 2
+                    or len(self.by_suffix.get(word[cut:], ())) >= 3
                 ),
                 word,
             )
@@ -991,13 +992,13 @@ class CatalogIndex:
             self._shares[key] = len(named & reach) / len(named) if named else 1.0
         return self._shares[key]
 
-    def _kind(self, i: int, token: str) -> str:
-        """A product's kind for the matched word: the compound itself ("mellanmjölk") or the
-        modifier before a bare head noun ("svart te")."""
+    def _kind(self, i: int, token: str, said: str = "") -> str:
+        """A product's kind for the matched word: the compound itself ("mellanmjölk" for
+        "mjölk") or the modifier before the word said ("svart te", "daim chokladkaka")."""
         words = self.name_words_only[i]
         if not token:  # reached through the brand: the name's first word says what it is
             return next((w for w in words if w not in ATTRIBUTES), "")
-        if token in words and self._base(token) == token:  # a compound names its own kind
+        if token in words and (token in {said, self._root(said)} or self._base(token) == token):
             at = words.index(token)
             if at > 0 and words[-1] == token and words[at - 1] not in MODIFIER_STOP:
                 return f"{words[at - 1]} {token}"
@@ -1035,7 +1036,7 @@ class CatalogIndex:
         # word that is itself a compound ("filmjölk", "tandkräm") names one kind
         if any(word[cut:] in self.postings for cut in range(3, len(word) - 2)):
             return False
-        modifiers = Counter(self._kind(i, word) for i in exact)
+        modifiers = Counter(self._kind(i, word, word) for i in exact)
         head_last = sum(n for kind, n in modifiers.items() if " " in kind)
         return len(modifiers) >= 6 and head_last >= 0.4 * len(exact)
 
