@@ -952,8 +952,8 @@ class CatalogIndex:
                 continue
             if token.endswith(word) or word.endswith(token) or word.startswith(token):
                 continue
-            if self.type_count.get(word, 0) < 3:
-                continue
+            if self.type_count.get(word, 0) < 3 and not (word == last and self._kind_word(word)):
+                continue  # "Äpple Städservett": a wipe that smells of apple
             if self._share(self._base(token), word) < 0.5:
                 others.append(word)  # the product is a "word" (pastasås) tasting of the head
         return token in self.ingredients[i], others
