@@ -7,12 +7,12 @@ import csv
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -50,6 +50,9 @@ USUAL = (
     ("som", "förra", "gången"),
     ("samma", "som", "vanligt"),
 )
+
+
+T = TypeVar("T")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -374,18 +377,16 @@ class CatalogIndex:
     def _reach_of(self, word: str) -> frozenset[int]:
         """Products that credibly hold the word: itself, its inflection, compounds with it as
         head ("mellanmjölk" for "mjölk")."""
-        if word not in self._reach:
-            if len(self._reach) > 50_000:
-                self._reach.clear()
-            found: set[int] = set()
-            root = self._root(word)
-            for form in {word, root}:
-                found |= self.postings.get(form, set())
-                if len(form) >= 3:
-                    for compound in self.by_suffix.get(form, ()):
-                        found |= self.postings[compound]
-            self._reach[word] = frozenset(found)
-        return self._reach[word]
+        return _remember(self._reach, word, lambda: self._find_reach(word))
+
+    def _find_reach(self, word: str) -> frozenset[int]:
+        found: set[int] = set()
+        for form in {word, self._root(word)}:
+            found |= self.postings.get(form, set())
+            if len(form) >= 3:
+                for compound in self.by_suffix.get(form, ()):
+                    found |= self.postings[compound]
+        return frozenset(found)
 
     def _match_said(self, said: Said, counts: Counter[str]) -> tuple[ItemMatch, float]:
         """Match one item; without a purchase history the answer for the same words is
@@ -393,11 +394,8 @@ class CatalogIndex:
         if counts:
             return self._match_words(said, counts)
         key = (tuple(said.words), tuple(said.notes))
-        if key not in self._answers:
-            if len(self._answers) > ANSWERS:
-                self._answers.clear()
-            self._answers[key] = self._match_words(said, counts)
-        item, credibility = self._answers[key]
+        answer = lambda: self._match_words(said, counts)  # noqa: E731
+        item, credibility = _remember(self._answers, key, answer, ANSWERS)
         return _copy(item), credibility
 
     def _match_words(self, said: Said, counts: Counter[str]) -> tuple[ItemMatch, float]:
@@ -600,8 +598,9 @@ class CatalogIndex:
     def _word_hits(self, word: str) -> dict[int, Hit]:
         """Products a query word reaches: index -> Hit(weight, matched token, how,
         credibility)."""
-        if word in self._hits:
-            return self._hits[word]
+        return _remember(self._hits, word, lambda: self._find_hits(word), 20_000)
+
+    def _find_hits(self, word: str) -> dict[int, Hit]:
         hits: dict[int, Hit] = {}
 
         def add(indices: Iterable[int], weight: float, token: str, how: str, cred: float) -> None:
@@ -632,10 +631,6 @@ class CatalogIndex:
                 add(self.postings[compound], 0.45, compound, "förled", PREFIX)
         elif known and len(word) >= 8 and (parts := self._decompose(word)):
             self._written_apart(word, parts, add)  # "kycklinglårfilé" as "Kyckling Lårfilé"
-        if len(self._hits) > 20_000:
-            self._hits.clear()
-            self._credible.clear()
-        self._hits[word] = hits
         return hits
 
     def _unknown_word_hits(self, word: str, add, hits: dict[int, Hit]) -> None:
@@ -807,11 +802,7 @@ class CatalogIndex:
             add(both, 1.0, parts[1], "isärskrivet", PARTS)
 
     def _root(self, word: str) -> str:
-        if word not in self._roots:
-            if len(self._roots) > 100_000:
-                self._roots.clear()
-            self._roots[word] = self._find_root(word)
-        return self._roots[word]
+        return _remember(self._roots, word, lambda: self._find_root(word))
 
     def _find_root(self, word: str) -> str:
         """The form the catalog knows: paprikor -> paprika, påsar -> påse, tomater -> tomat,
@@ -840,9 +831,10 @@ class CatalogIndex:
         hits = {word: self._word_hits(word) for word in query}
 
         def credible(word: str) -> bool:
-            if word not in self._credible:
-                self._credible[word] = any(h.credibility >= FOUND for h in hits[word].values())
-            return self._credible[word]
+            found = hits[word].values()
+            return _remember(
+                self._credible, word, lambda: any(h.credibility >= FOUND for h in found)
+            )
 
         # the head noun: spoken Swedish names the thing first and its variety after it
         # ("yoghurt jordgubb", "potatismos pulver"), after any adjectives ("krossade tomater")
@@ -926,12 +918,9 @@ class CatalogIndex:
 
     def _flavour_only(self, i: int, token: str, query: list[str], head: str) -> bool:
         """Is the product another kind that only tastes of (or holds) the word said?"""
-        key = (i, token)
-        if key not in self._other_kinds:
-            if len(self._other_kinds) > 200_000:
-                self._other_kinds.clear()
-            self._other_kinds[key] = self._other_kind_words(i, token)
-        ingredient, others = self._other_kinds[key]
+        ingredient, others = _remember(
+            self._other_kinds, (i, token), lambda: self._other_kind_words(i, token), 200_000
+        )
         first = self.first_word[i]
         if ingredient and not any(first in said for said in query):
             return True  # "Fruktdansk med Russin", but "Pytt i Panna" for "pyttipanna"
@@ -961,36 +950,40 @@ class CatalogIndex:
     def _kind_word(self, word: str) -> bool:
         """A word that names a kind of product: frequent at either end of names, or a
         compound of catalog words ("pastasås", "majskaka", "fruktdansk")."""
-        if word not in self._kind_words:
-            self._kind_words[word] = (
+        return _remember(
+            self._kind_words,
+            word,
+            lambda: (
                 word not in NOT_KINDS
                 and len(word) >= 3
                 and (self.type_count.get(word, 0) >= 5 or bool(self._decompose(word)))
-            )
-        return self._kind_words[word]
+            ),
+        )
 
     def _base(self, word: str) -> str:
         """The shortest catalog word a compound ends in: mellanmjölk -> mjölk."""
-        if word not in self._bases:
-            self._bases[word] = next(
+        suffixes = (word[cut:] for cut in range(len(word) - 3, 0, -1))
+        return _remember(
+            self._bases,
+            word,
+            lambda: next(
                 (
-                    word[cut:]
-                    for cut in range(len(word) - 3, 0, -1)
-                    if len(self.postings.get(word[cut:], ())) >= 2
-                    or len(self.by_suffix.get(word[cut:], ())) >= 3
+                    end
+                    for end in suffixes
+                    if len(self.postings.get(end, ())) >= 2 or len(self.by_suffix.get(end, ())) >= 3
                 ),
                 word,
-            )
-        return self._bases[word]
+            ),
+        )
 
     def _share(self, head: str, word: str) -> float:
         """Of the products named `word`, the share that also hold the head word."""
-        key = (head, word)
-        if key not in self._shares:
+
+        def share() -> float:
             named = self.postings.get(word, set())
-            reach = self._reach_of(head)
-            self._shares[key] = len(named & reach) / len(named) if named else 1.0
-        return self._shares[key]
+            return len(named & self._reach_of(head)) / len(named) if named else 1.0
+
+        return _remember(self._shares, (head, word), share)
 
     def _kind(self, i: int, token: str, said: str = "") -> str:
         """A product's kind for the matched word: the compound itself ("mellanmjölk" for
@@ -1008,10 +1001,8 @@ class CatalogIndex:
         """Does the word alone name many kinds of product ("bröd", "ost", "te")?"""
         if self._category(word):
             return True
-        word = self._root(word)  # "kaffet", "mjölken"
-        if word not in self._generic_words:
-            self._generic_words[word] = self._names_many_kinds(word)
-        return self._generic_words[word]
+        root = self._root(word)  # "kaffet", "mjölken"
+        return _remember(self._generic_words, root, lambda: self._names_many_kinds(root))
 
     def _names_many_kinds(self, word: str) -> bool:
         if word in self.category_words or self._category(word):
@@ -1151,6 +1142,21 @@ def _after_stop(words: list[str]) -> set[str]:
         if word in MODIFIER_STOP and at > 0 and following not in {"ett", "en"}:
             return set(words[at + 1 :])
     return set()
+
+
+_MISSING = object()
+
+
+def _remember(cache: dict, key: object, compute: Callable[[], T], limit: int = 100_000) -> T:
+    """The cached value, computed once; safe when threads share the index (a cache emptied
+    between a check and a read cannot lose the value)."""
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        if len(cache) >= limit:
+            cache.clear()
+        cache[key] = value
+    return value  # type: ignore[return-value]
 
 
 def _copy(item: ItemMatch) -> ItemMatch:
