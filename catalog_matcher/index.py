@@ -419,10 +419,11 @@ class CatalogIndex:
             if brand:
                 item.brand_missing = True
                 return self._not_found(item, [], {}, counts, f"{brand.name} finns inte här"), 0.0
-            if usual and counts:
-                item.candidates = self._usual_candidates(counts)
+            if usual and counts and (usual_items := self._usual_candidates(counts)):
+                item.candidates = usual_items
                 item.reason = "kundens vanliga varor"
             else:
+                item.status = "not_found"  # nothing to look for: nothing to propose either
                 item.reason = "inget att söka efter"
             return item, 0.0
         if not query:  # only a brand: "bregott", "zoegas"
