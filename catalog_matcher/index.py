@@ -4,7 +4,6 @@ and the history prior."""
 from __future__ import annotations
 
 import csv
-import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -436,7 +435,7 @@ class CatalogIndex:
             scored, credibility = self._with_brand(item, brand, scored, credibility, raw)
         self._prefer_packs(scored, amount)
         lengths = self.name_length
-        best = heapq.nlargest(RANKED, scored.items(), key=itemgetter(1))
+        best = sorted(scored.items(), key=itemgetter(1), reverse=True)[:RANKED]
         if len(best) == RANKED:  # keep every product scored as high as the last one kept
             floor = best[-1][1]
             best = [(i, v) for i, v in scored.items() if v >= floor]
@@ -897,7 +896,8 @@ class CatalogIndex:
         """A product where the head word is only a flavour or an ingredient of another kind
         ("Pastasås Mild Ost", "Fruktdansk med Russin", "Glass Spray") ranks below the kind
         itself and does not count as the product."""
-        top = heapq.nlargest(FLAVOUR_CHECKS, head_hits.keys() & scored.keys(), key=scored.get)
+        candidates = head_hits.keys() & scored.keys()
+        top = sorted(candidates, key=scored.__getitem__, reverse=True)[:FLAVOUR_CHECKS]
         leading: list[int] = []  # "Päron Fruktdryck": the word leads the name
         plain = False
         for i in top:
@@ -992,7 +992,9 @@ class CatalogIndex:
         words = self.name_words_only[i]
         if not token:  # reached through the brand: the name's first word says what it is
             return next((w for w in words if w not in ATTRIBUTES), "")
-        if token in words and (token in {said, self._root(said)} or self._base(token) == token):
+        if token in words and (
+            token == said or self._base(token) == token or token == self._root(said)
+        ):
             at = words.index(token)
             if at > 0 and words[-1] == token and words[at - 1] not in MODIFIER_STOP:
                 return f"{words[at - 1]} {token}"
