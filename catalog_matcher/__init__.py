@@ -7,11 +7,17 @@ Pure Python (rapidfuzz only): products in, results out. The API the app calls::
     items = index.match("två liter mellanmjölk och en limpa", history=None)
     item = index.match_item("två liter mellanmjölk")   # an already split item
 
-Each `ItemMatch` has `text`, `quantity` (int or Decimal), `unit` ("l", "kg", "g", "dl", "st",
-a package word such as "paket", or None), `ambiguous`, `reason` (Swedish), `candidates`
-(`Candidate`: key, name, brand, size, kind, score, why) and `groups` (kind -> product keys,
-for a picture choice). `history` is a sequence of `Purchase(key or name, count, date)` or plain
-product keys; see `catalog_matcher.history` for the `--history FILE` format.
+Each `ItemMatch` has `text` (the words naming the product, and the brand's if said),
+`quantity` (int or Decimal), `unit` ("l", "kg", "g", "dl", "st", a package word such as
+"paket", or None; kitchen measures such as "2 msk" read as quantity 1, no unit), `status`
+("found": propose the first candidate; "ambiguous": a picture choice, one row per kind in
+`groups`; "not_found": the store has no credible match, `candidates` is empty and
+`suggestions` holds similar products), `ambiguous` (status == "ambiguous"), `reason`
+(Swedish), `candidates` (`Candidate`: key, name, brand, size, kind, score, why), `groups`
+(kind -> product keys), `suggestions`, `brand` (the brand asked for, as the catalog spells
+it) and `brand_missing` (no product of that brand for this kind: candidates are other
+brands'). `history` is a sequence of `Purchase(key or name, count, date)` or plain product
+keys; see `catalog_matcher.history` for the `--history FILE` format.
 """
 
 from catalog_matcher.history import Purchase, read_history

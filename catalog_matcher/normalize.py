@@ -1,4 +1,4 @@
-"""Swedish text normalisation for spoken shopping phrases: case, punctuation, fillers, tokens.
+"""Swedish text normalisation for spoken shopping phrases: case, punctuation, tokens.
 
 å, ä and ö are letters of their own and are kept; other accents are folded only for
 comparison (é -> e) so "zoégas" and "zoegas" meet.
@@ -11,20 +11,7 @@ import unicodedata
 
 MAX_INPUT = 2000  # longer text is cut: nobody says more than this in one breath
 
-_FILLER_WORDS = "eh ehm öh öhm hm hmm mm äh ähm tack snälla också även lite gärna så då ju nog väl"
-FILLERS = frozenset(_FILLER_WORDS.split())
-# phrases dropped wherever they stand
-FILLER_PHRASES = (
-    "jag skulle vilja ha",
-    "jag vill ha",
-    "jag behöver",
-    "kan jag få",
-    "jag vill köpa",
-    "vi behöver",
-    "jag tar",
-    "köp",
-)
-_KEEP = re.compile(r"[^0-9a-zåäöæøü%,.&\s-]")
+_KEEP = re.compile(r"[^0-9a-zåäöæøü%,.&/\s-]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -41,7 +28,7 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Lower-cased, accent-folded text with punctuation (except , . & % -) replaced by spaces.
+    """Lower-cased, accent-folded text with punctuation (except , . & % / -) replaced by spaces.
 
     Never raises: anything that is not a string, or holds nothing usable, gives "".
     """
@@ -57,11 +44,3 @@ def tokens(text: str) -> list[str]:
     """Word tokens of normalised product or query text ("Smör-&rapsolja" -> smör, och, rapsolja)."""
     text = normalise(text).replace("&", " och ")
     return [t for t in re.split(r"(?:[\s\-/]|[,.](?!\d))+", text) if t]
-
-
-def drop_fillers(words: list[str]) -> list[str]:
-    """Remove filler words and polite phrases ("eh", "tack", "jag vill ha")."""
-    joined = " " + " ".join(words) + " "
-    for phrase in FILLER_PHRASES:
-        joined = joined.replace(f" {phrase} ", " ")
-    return [w for w in joined.split() if w not in FILLERS]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,8 @@ def test_cli_writes_one_json_line_per_utterance(tmp_path: Path) -> None:
     assert "limpa" in second["candidates"][0]["name"].lower()
     (milk,) = lines[1]["items"]
     assert milk["candidates"][0]["name"] == "Lättmjölk Färsk 0,5%" and not milk["ambiguous"]
+    assert milk["status"] == "found" and first["status"] == "found"
+    assert {"suggestions", "brand", "brand_missing", "groups", "reason"} <= set(milk)
 
 
 def test_evaluate_prints_the_scores() -> None:
@@ -69,3 +72,36 @@ def test_evaluate_prints_the_scores() -> None:
         cwd=ROOT,
     )
     assert "top1" in run.stdout and "split" in run.stdout
+    assert "not_found_precision" in run.stdout and "not_found_recall" in run.stdout
+
+
+def test_evaluate_a_store_of_the_2020_file() -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "catalog_matcher.evaluate",
+            str(ROOT / "tests/data/not_in_store.jsonl"),
+            "--catalog",
+            str(ROOT / "demo_catalog/stores_2020.csv"),
+            "--store",
+            "Coop",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert run.stdout.startswith("Coop:") and "not_found_recall" in run.stdout
+
+
+def test_every_not_found_label_is_absent_from_its_catalog() -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tests/data/check_not_in_store.py")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 0, run.stdout
+    assert "0 wrong" in run.stdout

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from catalog_matcher import CatalogIndex, Purchase
 from catalog_matcher.catalog_files import load_products
 from catalog_matcher.evaluate import evaluate, read_phrases
-from catalog_matcher.normalize import normalise, tokens
+from catalog_matcher.normalize import normalise
 from catalog_matcher.quantities import read_amount
-from catalog_matcher.splitting import split_items
+from catalog_matcher.splitting import split_items, words_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,10 +40,21 @@ def index() -> CatalogIndex:
         ("lättmjölk två stycken", 2, "st"),
         ("en limpa", 1, None),
         ("smör", 1, None),
+        ("tjugofyra ägg", 24, "st"),
+        ("1/2 dl grädde", Decimal("0.5"), "dl"),
+        ("1 1/2 dl mjölk", Decimal("1.5"), "dl"),
+        ("1-2 gula lökar", 2, "st"),
+        ("ca 500 g kycklingfilé", 500, "g"),
+        ("2 msk olivolja", 1, None),
+        ("1 nypa salt", 1, None),
+        ("10 cm purjolök", 1, None),
+        ("400 ml kokosmjölk", 4, "dl"),
+        ("2 burkar krossade tomater à 400 g", 2, "burk"),
+        ("ett nät citroner", 1, "nät"),
     ],
 )
 def test_amounts(text: str, quantity: Decimal | int, unit: str | None) -> None:
-    amount = read_amount(tokens(text))
+    amount = read_amount(words_of(text))
     assert (amount.quantity, amount.unit) == (quantity, unit)
     assert amount.words
 
@@ -52,15 +63,17 @@ def test_normalise_keeps_swedish_letters_and_folds_other_accents() -> None:
     assert normalise("ZOÉGAS Kaffe, Å Ä Ö!") == "zoegas kaffe, å ä ö"
 
 
+def _split(text: str, index: CatalogIndex | None = None) -> list[list[str]]:
+    return [said.words for said in split_items(text, index)]
+
+
 def test_split_on_commas_and_connectors() -> None:
-    assert split_items("smör, bröd och mjölk") == [["smör"], ["bröd"], ["mjölk"]]
-    assert split_items("två paket prinskorv och ett paket falukorv") == [
+    assert _split("smör, bröd och mjölk") == [["smör"], ["bröd"], ["mjölk"]]
+    assert _split("två paket prinskorv och ett paket falukorv") == [
         ["två", "paket", "prinskorv"],
         ["ett", "paket", "falukorv"],
     ]
-    assert split_items("en och en halv liter mjölk") == [
-        ["en", "och", "en", "halv", "liter", "mjölk"]
-    ]
+    assert _split("en och en halv liter mjölk") == [["en", "och", "en", "halv", "liter", "mjölk"]]
 
 
 def test_product_names_with_och_are_not_split(index: CatalogIndex) -> None:
@@ -71,7 +84,7 @@ def test_product_names_with_och_are_not_split(index: CatalogIndex) -> None:
 
 def test_fillers_are_dropped(index: CatalogIndex) -> None:
     items = index.match("eh och så lite ost tack")
-    assert [item.text for item in items] == ["lite ost tack"]
+    assert [item.text for item in items] == ["ost"]
 
 
 @pytest.mark.parametrize(
@@ -79,7 +92,7 @@ def test_fillers_are_dropped(index: CatalogIndex) -> None:
     [
         ("mellan mjölk", "mellanmjölk"),
         ("lingon sylt", "lingonsylt"),
-        ("toa papper", "toapapper"),
+        ("toa papper", "toa"),  # Toalettpapper or Toapapper
         ("bananer", "banan"),
         ("tomater", "tomat"),
         ("citroner", "citron"),
@@ -161,4 +174,54 @@ def test_phrase_sets_meet_acceptance(index: CatalogIndex, phrases: str) -> None:
     assert figures["ambiguity_recall"] == 1.0, scores.misses
     assert figures["ambiguity_precision"] == 1.0, scores.misses
     assert figures["quantity_unit"] >= 0.98, scores.misses
+    assert figures["split"] == 1.0, scores.misses
+
+
+STORES = {
+    "willys_2023": ("willys_2023.csv", None),
+    "Coop": ("stores_2020.csv", "Coop"),
+    "Hemköp": ("stores_2020.csv", "Hemköp"),
+}
+
+
+@pytest.fixture(scope="module")
+def stores() -> dict[str, CatalogIndex]:
+    return {
+        store: CatalogIndex(load_products(ROOT / "demo_catalog" / path, name))
+        for store, (path, name) in STORES.items()
+    }
+
+
+@pytest.mark.parametrize("part", ["", "_holdout"])
+@pytest.mark.parametrize("store", list(STORES))
+def test_speech_lists_hold_their_floors(stores: dict, store: str, part: str) -> None:
+    """The speech-style set (tuned part and held-out part) on each store."""
+    scores = evaluate(stores[store], read_phrases(ROOT / "tests" / "data" / f"speech{part}.jsonl"))
+    figures = scores.figures()
+    assert figures["split"] >= (1.0 if store == "willys_2023" else 0.97), scores.misses
+    assert figures["top1"] >= (0.95 if store == "willys_2023" else 0.9), scores.misses
+    assert figures["quantity_unit"] >= 0.98, scores.misses
+    if store == "willys_2023":
+        assert figures["ambiguity_precision"] == 1.0, scores.misses
+        assert figures["not_found_recall"] == 1.0, scores.misses
+
+
+@pytest.mark.parametrize("part", ["", "_holdout"])
+@pytest.mark.parametrize("store", list(STORES))
+def test_items_not_in_the_store_are_all_reported(stores: dict, store: str, part: str) -> None:
+    path = ROOT / "tests" / "data" / f"not_in_store{part}.jsonl"
+    scores = evaluate(stores[store], read_phrases(path))
+    figures = scores.figures()
+    assert figures["not_found_recall"] == 1.0, scores.misses
+    assert figures["not_found_precision"] == 1.0, scores.misses
+    assert figures["split"] == 1.0, scores.misses
+
+
+@pytest.mark.parametrize("part", ["", "_holdout"])
+def test_typed_recipe_lines_on_willys(stores: dict, part: str) -> None:
+    scores = evaluate(
+        stores["willys_2023"], read_phrases(ROOT / "tests" / "data" / f"typed{part}.jsonl")
+    )
+    figures = scores.figures()
+    assert figures["top1"] >= 0.95 and figures["quantity_unit"] >= 0.98, scores.misses
     assert figures["split"] == 1.0, scores.misses
