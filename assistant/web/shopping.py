@@ -81,10 +81,11 @@ def choose_card(
     session: Session = DB_SESSION,
 ) -> Response:
     """A tapped picture card of an open choice (or of a wish staff settle): that product, for
-    the amount the client said."""
+    the amount the client said. The page lands on the search with "Lagt i korgen" and the
+    next open choice below it."""
     return _change(request, session, staff, client_id, lambda: _added(request, choose(
         session, client_id, line_id, product_id, actor=staff.id
-    )), anchor="#sok")  # fmt: skip (the search, "Lagt i korgen" and the next choice)
+    )), anchor="#sok")  # fmt: skip
 
 
 @router.post("/basket/{line_id}/others")
