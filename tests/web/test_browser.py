@@ -397,6 +397,9 @@ def test_staff_and_client_order_by_touch_and_the_store_gets_it_once(
         _check_page(page, "05-added")
         _tap(page, page.get_by_role("button", name="Nej, visa andra än Mellanmjölk 1,5% 1l"))
         _in_view(page, "#val .choice-heading")
+        expect(page.locator("#val .choice-heading")).to_have_text(
+            "Vilken sorts mellanmjölk vill du ha i stället?"
+        )
         expect(_card(page, "Mellanmjölk")).not_to_have_count(0)
         _check_page(page, "06-other-milk")
         _tap(page, _card(page, "1l").filter(has_text="Mellanmjölk"))
