@@ -137,7 +137,9 @@ def _has(product: Shown, feature: str) -> bool:
 
 
 def _unit_price(product: Shown) -> int:
-    return product.compare_ore or product.price_ore
+    """What "den billigaste" compares: the price the client pays for one (the cards may be
+    of different kinds, whose jämförpris are per kg, per litre or per piece)."""
+    return product.price_ore
 
 
 def _position(words: list[str], count: int) -> int | None:

@@ -59,7 +59,7 @@ MAX_SLOTS_OFFERED = 3
 CORRECTION_WORDS = {"förresten", "istället", "stället", "nej", "ändra", "gör", "blir", "hellre",
                     "egentligen", "rättelse", "fel", "menade", "ska", "vara", "det", "till",
                     "de", "dem", "den", "ta", "vill", "ha", "jag", "bara", "i", "av", "så",
-                    "mycket", "många", "nu", "st", "stycken"}  # fmt: skip
+                    "mycket", "många", "nu", "st", "stycken", "mindre", "färre", "mer"}  # fmt: skip
 LAST_WORDS = {"sista", "senaste", "den", "det", "dem", "de"}
 USUAL_WORDS = {"som", "vanligt", "det", "vanliga", "samma", "förra", "gången", "veckan", "sist",
                "jag", "brukar", "ta", "handla", "mina", "min", "beställ", "vill", "ha", "listan",
@@ -373,8 +373,10 @@ class Conversation:
 
     def _set_amount(self, line: OrderLine) -> bool:
         words = words_of(self.turn.text)
-        if "till" in words[-1:] or words[:2] == ["en", "till"] or words[:2] == ["ett", "till"]:
-            wanted = Decimal(line.said_quantity or line.quantity) + 1
+        said = Decimal(line.said_quantity or line.quantity)
+        step = _step(words)
+        if step:  # "en till", "två till", "en mindre"
+            wanted = said + step
         else:
             found = self._new_amount(line)
             if found is None:
@@ -503,8 +505,8 @@ class Conversation:
     def finish(self) -> None:
         """ "det var allt", "beställ": the open questions, then the slot, then the question
         whether to send the order, with the exact total and the slot named."""
-        if self._asked() == "confirm" and self.turn.intent == "confirm_order":
-            self.place_order()
+        if self._asked() in ("confirm", "confirm_declined") and self._says_send():
+            self.place_order()  # "beställ" / "skicka" right after the question: an explicit yes
             return
         choices = self._open_choices()
         if choices:
@@ -595,7 +597,7 @@ class Conversation:
     def place_order(self) -> None:
         dialogue = self._dialogue()
         basket = self.basket
-        if basket is None or dialogue.get("asked") != "confirm":
+        if basket is None or dialogue.get("asked") not in ("confirm", "confirm_declined"):
             self.finish()
             return
         try:
@@ -618,9 +620,13 @@ class Conversation:
 
     # -- yes and no --------------------------------------------------------------------------
 
+    def _says_send(self) -> bool:
+        """The words ask to send the order ("ja skicka", "beställ nu")."""
+        return any(w.startswith(("skicka", "beställ")) for w in words_of(self.turn.text))
+
     def affirm(self) -> None:
         asked = self._asked()
-        if asked == "confirm":
+        if asked == "confirm" or (asked == "confirm_declined" and self._says_send()):
             self.place_order()
         elif asked == "slot":
             slot_id = self._dialogue().get("slot_id")
@@ -655,7 +661,7 @@ class Conversation:
         asked = self._asked()
         if asked == "confirm":
             self.say("Okej, jag skickar inte beställningen än. Vill du ändra något?")
-            self._remember(asked=None)
+            self._remember(asked="confirm_declined")
         elif asked in ("slot", "slot_list"):
             slots = self._slots()
             labels = [slot_label(as_utc(s[1]), as_utc(s[2])) for s in slots[:MAX_SLOTS_OFFERED]]
@@ -721,6 +727,20 @@ def _word_fit(word: str, name_words: list[str]) -> int:
             if len(root) >= 4 and (token.endswith(root) or token.startswith(root)):
                 best = 1
     return best
+
+
+def _step(words: list[str]) -> Decimal:
+    """ "en till", "två mjölk till", "en mindre" -> 1, 2, -1; 0 when the words say no step
+    ("gör det till två" sets an amount instead)."""
+    for marker, sign in (("till", 1), ("mer", 1), ("mindre", -1), ("färre", -1)):
+        if marker not in words:
+            continue
+        before = words[: words.index(marker)]
+        numbers = [n for n in (to_number(w) for w in before) if n is not None]
+        if not numbers and marker in ("till", "mer"):
+            continue
+        return sign * (numbers[-1] if numbers else Decimal(1))
+    return Decimal(0)
 
 
 def _after(words: list[str], markers: tuple[str, ...]) -> list[str]:

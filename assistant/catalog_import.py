@@ -1,4 +1,5 @@
-"""Import a catalog file into the database: upsert by (store, key), one transaction per file.
+"""Import a catalog file into the database: upsert by (store, key), one transaction per file,
+read and written in batches (a large file does not need a large memory).
 
 Re-importing the same file changes nothing. A newer feed updates prices, replaces offers and
 marks the products of that store that are no longer in the feed inactive (order lines and
@@ -14,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from assistant.db import session_scope
@@ -24,6 +25,10 @@ from catalog_matcher.catalog_files import CatalogFormatError, RowError, open_cat
 from catalog_matcher.product import Product as Record
 
 __all__ = ["CatalogFormatError", "ImportReport", "import_catalog", "import_demo_catalog"]
+
+MAX_ROWS = 250_000
+"""A store's whole assortment is a few tens of thousands of products; more is a mistake."""
+BATCH = 500
 
 
 @dataclass
@@ -37,6 +42,7 @@ class ImportReport:
     unchanged: int = 0
     deactivated: int = 0
     repeats: int = 0
+    rows: int = 0
     rejected: list[RowError] = field(default_factory=list)
 
     @property
@@ -114,102 +120,151 @@ def _store_key(record: Record) -> str:
     return record.key[len(prefix) :] if record.key.startswith(prefix) else record.key
 
 
-def _upsert_store(
-    session: Session,
-    name: str,
-    records: list[Record],
-    report: ImportReport,
-    now: datetime,
-    lines: dict[str, int],
-) -> None:
-    store = session.scalars(select(Store).where(Store.name == name)).one_or_none()
-    if store is None:
-        store = Store(name=name)
-        session.add(store)
-        session.flush()
-    existing = {
-        p.key: p
-        for p in session.scalars(
-            select(Product)
-            .where(Product.store_id == store.id)
-            .options(selectinload(Product.offers))
-        )
-    }
-    seen: set[str] = set()
-    accepted = 0
-    for record in records:
-        key = _store_key(record)
-        seen.add(key)
-        columns = _columns(record)
-        if reason := _too_long(key, columns):
-            report.rejected.append(RowError(lines.get(record.key, 0), f"{reason} ({key})"))
-            continue
-        offers = _offers(record)
-        product = existing.get(key)
-        if product is None:
-            product = Product(store_id=store.id, key=key, updated_at=now, **columns)
-            product.offers = [
-                Offer(kind=k, quantity=q, price_ore=p, label=lb) for k, q, p, lb in offers
-            ]
-            session.add(product)
-            report.added += 1
-            accepted += 1
-            continue
-        current_offers = [(o.kind, o.quantity, o.price_ore, o.label) for o in product.offers]
-        changed = [c for c, v in columns.items() if not _same(v, getattr(product, c))]
-        accepted += 1
-        if not changed and current_offers == offers:
-            report.unchanged += 1
-            continue
-        for column in changed:
-            setattr(product, column, columns[column])
-        if current_offers != offers:
-            product.offers = [
-                Offer(kind=k, quantity=q, price_ore=p, label=lb) for k, q, p, lb in offers
-            ]
-        product.updated_at = now
-        report.updated += 1
-    for key, product in existing.items():
-        if key not in seen and product.active:
-            product.active = False
+class _Writer:
+    """Writes batches of records into one transaction, keeping only each store's id and the
+    keys it has seen (for deactivating what the file no longer lists): memory stays small
+    however long the file is."""
+
+    def __init__(self, session: Session, report: ImportReport, now: datetime) -> None:
+        self.session, self.report, self.now = session, report, now
+        self.store_ids: dict[str, int] = {}
+        self.seen: dict[int, set[str]] = {}
+
+    def _store_id(self, name: str) -> int:
+        if name not in self.store_ids:
+            store = self.session.scalars(select(Store).where(Store.name == name)).one_or_none()
+            if store is None:
+                store = Store(name=name)
+                self.session.add(store)
+                self.session.flush()
+            self.store_ids[name] = store.id
+            self.seen[store.id] = set()
+        return self.store_ids[name]
+
+    def write(self, name: str, batch: list[tuple[int, Record]]) -> None:
+        store_id, report, now = self._store_id(name), self.report, self.now
+        seen = self.seen[store_id]
+        keys = [_store_key(record) for _, record in batch]
+        existing = {
+            p.key: p
+            for p in self.session.scalars(
+                select(Product)
+                .where(Product.store_id == store_id, Product.key.in_(keys))
+                .options(selectinload(Product.offers))
+            )
+        }
+        for (line, record), key in zip(batch, keys, strict=True):
+            seen.add(key)
+            columns = _columns(record)
+            if reason := _too_long(key, columns):
+                report.rejected.append(RowError(line, f"{reason} ({key})"))
+                continue
+            report.stores[name] += 1
+            offers = _offers(record)
+            product = existing.get(key)
+            if product is None:
+                product = Product(store_id=store_id, key=key, updated_at=now, **columns)
+                product.offers = [
+                    Offer(kind=k, quantity=q, price_ore=p, label=lb) for k, q, p, lb in offers
+                ]
+                self.session.add(product)
+                report.added += 1
+                continue
+            current_offers = [(o.kind, o.quantity, o.price_ore, o.label) for o in product.offers]
+            changed = [c for c, v in columns.items() if not _same(v, getattr(product, c))]
+            if not changed and current_offers == offers:
+                report.unchanged += 1
+                continue
+            for column in changed:
+                setattr(product, column, columns[column])
+            if current_offers != offers:
+                product.offers = [
+                    Offer(kind=k, quantity=q, price_ore=p, label=lb) for k, q, p, lb in offers
+                ]
             product.updated_at = now
-            report.deactivated += 1
-    report.stores[name] = accepted
+            report.updated += 1
+        self.session.flush()
+        self.session.expunge_all()  # written: nothing of this batch needs to stay in memory
+
+    def finish(self) -> None:
+        """Products of the file's stores that the file no longer lists become inactive."""
+        for store_id, seen in self.seen.items():
+            listed = self.session.execute(
+                select(Product.id, Product.key)
+                .where(Product.store_id == store_id, Product.active)
+                .execution_options(yield_per=5000)
+            )
+            stale = [product_id for product_id, key in listed if key not in seen]
+            for start in range(0, len(stale), BATCH):
+                self.session.execute(
+                    update(Product)
+                    .where(Product.id.in_(stale[start : start + BATCH]))
+                    .values(active=False, updated_at=self.now)
+                )
+            self.report.deactivated += len(stale)
+
+
+Progress = Callable[[int, float], None]
+"""Called now and then during an import with the rows read and the fraction of the file."""
 
 
 def import_catalog(
     sessions: sessionmaker[Session],
     path: str | Path,
     store: str | None = None,
-    on_row: Callable[[], None] | None = None,
+    on_progress: Progress | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> ImportReport:
-    """Import one file in one transaction. `store` selects one store of a multi-store file, or
-    names the store of a single-store file (default: from the file name).
-    Raises CatalogFormatError when the file as a whole cannot be read."""
+    """Import one file in one transaction, reading it as it goes (memory does not grow with the
+    file beyond a few dozen bytes a product). `store` selects one store of a multi-store file,
+    or names the store of a single-store file (default: from the file name).
+    Raises CatalogFormatError when the file as a whole cannot be read or has more than
+    `max_rows` rows; nothing is written then."""
     path = Path(path)
     catalog = open_catalog(path, store)
     if store is None and catalog.format != "stores-2020":
+        catalog.close()
         catalog = open_catalog(path, default_store_name(path))
     report = ImportReport(path=path, format=catalog.format, notes=list(catalog.notes))
-    by_store: dict[str, list[Record]] = {}
-    lines: dict[str, int] = {}
-    for number, row in enumerate(catalog.rows, start=2):
-        if on_row:
-            on_row()
-        if isinstance(row, RowError):
-            if row.repeat:
-                report.repeats += 1
-            else:
-                report.rejected.append(row)
-            continue
-        by_store.setdefault(row.store, []).append(row)
-        if store is None:  # one item per data row; a store filter skips rows, lines unknown
-            lines[row.key] = number
-    now = datetime.now(UTC)
-    with session_scope(sessions) as session:
-        for name, records in by_store.items():
-            _upsert_store(session, name, records, report, now, lines)
+    try:
+        with session_scope(sessions) as session:
+            writer = _Writer(session, report, datetime.now(UTC))
+            pending: dict[str, list[tuple[int, Record]]] = {}
+            for number, row in enumerate(catalog.rows, start=2):
+                report.rows += 1
+                if report.rows > max_rows:
+                    limit = f"{max_rows:_}".replace("_", " ")
+                    raise CatalogFormatError(
+                        f"{path.name}: filen har fler än {limit} rader; dela upp den per butik"
+                    )
+                if on_progress and report.rows % BATCH == 0:
+                    on_progress(report.rows, catalog.bytes_read() / max(catalog.size, 1))
+                if isinstance(row, RowError):
+                    if row.repeat:
+                        report.repeats += 1
+                    else:
+                        report.rejected.append(row)
+                    continue
+                report.stores.setdefault(row.store, 0)
+                batch = pending.setdefault(row.store, [])
+                # one item per data row; a store filter skips rows, so their lines are unknown
+                batch.append((number if store is None else 0, row))
+                if len(batch) >= BATCH:
+                    writer.write(row.store, batch)
+                    batch.clear()
+            for name, batch in pending.items():
+                writer.write(name, batch)
+            writer.finish()
+    finally:
+        catalog.close()
+    if on_progress:
+        on_progress(report.rows, 1.0)
     return report
+
+
+def check_catalog(path: Path) -> None:
+    """Raises CatalogFormatError when the file is no catalog at all (its rows are not read)."""
+    open_catalog(path).close()
 
 
 DEMO_PATTERNS = ("*.csv", "*.json")

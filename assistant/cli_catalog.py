@@ -22,14 +22,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=run_import)
 
 
-def _line_count(path: Path) -> int | None:
-    try:
-        with path.open("rb") as f:
-            return max(sum(1 for _ in f) - 1, 0)
-    except OSError:
-        return None
-
-
 def run_import(args: argparse.Namespace) -> int:
     settings = load_settings()
     upgrade_database(settings.database_url)
@@ -40,9 +32,12 @@ def run_import(args: argparse.Namespace) -> int:
             from rich.progress import Progress
 
             with Progress(transient=True) as progress:
-                task = progress.add_task("Läser in", total=_line_count(args.file))
+                task = progress.add_task("Läser in", total=1.0)
                 report = import_catalog(
-                    sessions, args.file, args.store, on_row=lambda: progress.advance(task)
+                    sessions,
+                    args.file,
+                    args.store,
+                    on_progress=lambda _rows, done: progress.update(task, completed=done),
                 )
         else:
             report = import_catalog(sessions, args.file, args.store)

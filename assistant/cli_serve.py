@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import secrets
+import signal
 import sys
 
 from assistant.config import Settings, load_settings
@@ -15,6 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("serve", help="start Handla on 127.0.0.1:8000")
     parser.add_argument("--host", help="address to bind (default HANDLA_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default HANDLA_PORT or 8000)")
+    parser.add_argument(
+        "--workers", type=int, help="app processes behind the one address (HANDLA_WORKERS, 1)"
+    )
     parser.add_argument(
         "--no-assistant",
         action="store_true",
@@ -34,21 +39,65 @@ def with_run_secrets(settings: Settings) -> Settings:
     return dataclasses.replace(settings, **fresh)
 
 
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The settings a worker process must share with this one, as environment variables (the
+    secrets made for this run, and what the command line changed)."""
+    return {
+        "HANDLA_HOST": settings.host,
+        "HANDLA_PORT": str(settings.port),
+        "HANDLA_RASA_TOKEN": settings.rasa_token,
+        "HANDLA_RASA_CHANNEL_SECRET": settings.rasa_channel_secret,
+        "HANDLA_ACTION_TOKEN": settings.action_token,
+    }
+
+
+class Stopped(Exception):
+    """SIGTERM arrived: unwind, so that the Rasa and action servers are stopped on the way out."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Stopped
+
+
 def serve(args: argparse.Namespace) -> int:
+    """The web app in the foreground, the assistant's servers beside it. SIGTERM and SIGINT
+    (Ctrl-C) both stop uvicorn gracefully first and then the children, freeing every port:
+    uvicorn re-raises the signal it caught once it has shut down, which our handler (SIGTERM)
+    or Python's (SIGINT, KeyboardInterrupt) turns into an exception that leaves the `with`."""
     import uvicorn
 
-    from assistant.web.app import create_app
+    from assistant.web.app import create_app, prepare_database
 
-    settings = with_run_secrets(load_settings())
+    settings = load_settings()
+    # the address bound decides whether session cookies must be Secure (Settings.secure_cookies)
+    settings = dataclasses.replace(
+        settings,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=max(args.workers or settings.workers, 1),
+    )
+    settings = with_run_secrets(settings)
+    prepare_database(settings)  # once, before any worker starts (no two first-start imports)
     specs, notes = ([], []) if args.no_assistant else assistant_processes(settings)
     for note in notes:
         print(note, file=sys.stderr)
-    with ProcessGroup(specs):
-        uvicorn.run(
-            create_app(settings),
-            host=args.host or settings.host,
-            port=args.port or settings.port,
-            log_level="info",
-            ws="wsproto",  # uvicorn's default websockets backend needs websockets>=13; rasa-sdk pins 10
-        )
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        with ProcessGroup(specs):
+            if settings.workers > 1:  # each worker builds the app from the same environment
+                os.environ.update(settings_environment(settings))
+                app: object = "assistant.web.app:create_app"
+            else:
+                app = create_app(settings)
+            uvicorn.run(
+                app,
+                factory=settings.workers > 1,
+                workers=settings.workers,
+                host=settings.host,
+                port=settings.port,
+                log_level="info",
+                ws="wsproto",  # uvicorn's default websockets backend needs websockets>=13; rasa-sdk pins 10
+            )
+    except (Stopped, KeyboardInterrupt):
+        pass
     return 0

@@ -1,19 +1,28 @@
 """Product pictures: the real picture from the disk cache or fetched (short timeout), else a
-generated SVG placeholder (department colour, a glyph, the product's short name in large type)."""
+generated SVG placeholder (department colour, a glyph, the product's short name in large type).
+
+A fetch goes only to a host among the catalog's picture hosts, over http(s), and never to a
+private, loopback or link-local address: the address is checked when the connection is made
+(after DNS, so a name cannot be re-pointed in between), for every redirect too.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import socket
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-import httpx
+import httpcore
 
 FETCH_TIMEOUT = 2.0
 MAX_BYTES = 5_000_000
+MAX_REDIRECTS = 3
 HOST_RETRY_SECONDS = 300.0
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 SVG = "image/svg+xml"
@@ -113,34 +122,111 @@ def _cached(cache_dir: Path, url: str) -> Picture | None:
     return None
 
 
-def _fetch(cache_dir: Path, url: str) -> Picture | None:
+class _RefusedAddress(httpcore.ConnectError):
+    pass
+
+
+def public_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class _PublicOnly(httpcore.SyncBackend):
+    """Connects only to public addresses: every address the name resolves to must be one, and
+    the connection goes to the address that was checked."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as error:
+            raise httpcore.ConnectError(str(error)) from error
+        addresses = [info[4][0] for info in found]
+        if not addresses or not (self.allow_private or all(map(public_address, addresses))):
+            raise _RefusedAddress(f"{host} är en privat eller lokal adress")
+        return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Where pictures may come from: `hosts` (a callable, asked only when a fetch is needed)
+    names the catalog's picture hosts. `allow_private` is for a test's local server only."""
+
+    hosts: Callable[[], Iterable[str]]
+    allow_private: bool = False
+
+
+def _allowed(url: str, hosts: set[str]) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and (parts.hostname or "") in hosts
+
+
+def _fetch(cache_dir: Path, url: str, policy: FetchPolicy) -> Picture | None:
     host = urlsplit(url).netloc
     if _unreachable_until.get(host, 0) > time.monotonic():
         return None
-    try:
-        response = httpx.get(url, timeout=FETCH_TIMEOUT, follow_redirects=True)
-    except httpx.HTTPError:
-        _unreachable_until[host] = time.monotonic() + HOST_RETRY_SECONDS
-        return None
-    media_type = response.headers.get("content-type", "").split(";")[0].strip()
-    if response.status_code != 200 or media_type not in IMAGE_TYPES:
-        return None
-    if len(response.content) > MAX_BYTES:
-        return None
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = _cache_path(cache_dir, url).with_suffix("." + IMAGE_TYPES[media_type])
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(response.content)
-    tmp.replace(path)
-    return Picture(response.content, media_type)
+    hosts = {h.lower() for h in policy.hosts()}
+    timeout = {"connect": FETCH_TIMEOUT, "read": FETCH_TIMEOUT, "write": FETCH_TIMEOUT,
+               "pool": FETCH_TIMEOUT}  # fmt: skip
+    deadline = time.monotonic() + 3 * FETCH_TIMEOUT
+    location = url
+    with httpcore.ConnectionPool(network_backend=_PublicOnly(policy.allow_private)) as pool:
+        for _ in range(MAX_REDIRECTS + 1):
+            if not _allowed(location, hosts):
+                return None
+            try:
+                with pool.stream("GET", location, extensions={"timeout": timeout}) as response:
+                    headers = {k.decode().lower(): v.decode("latin-1") for k, v in response.headers}
+                    if response.status in (301, 302, 303, 307, 308) and "location" in headers:
+                        location = urljoin(location, headers["location"])
+                        continue
+                    media_type = headers.get("content-type", "").split(";")[0].strip()
+                    if response.status != 200 or media_type not in IMAGE_TYPES:
+                        return None
+                    content = _read_limited(response, deadline)
+            except _RefusedAddress:
+                return None
+            except (httpcore.ConnectError, httpcore.TimeoutException, httpcore.NetworkError,
+                    httpcore.ProtocolError, httpcore.UnsupportedProtocol):  # fmt: skip
+                _unreachable_until[host] = time.monotonic() + HOST_RETRY_SECONDS
+                return None
+            if content is None:
+                return None
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            path = _cache_path(cache_dir, url).with_suffix("." + IMAGE_TYPES[media_type])
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(content)
+            tmp.replace(path)
+            return Picture(content, media_type)
+    return None  # too many redirects
+
+
+def _read_limited(response: httpcore.Response, deadline: float) -> bytes | None:
+    """The body, or None when it grows past MAX_BYTES or takes too long in all."""
+    content = bytearray()
+    for chunk in response.iter_stream():
+        content += chunk
+        if len(content) > MAX_BYTES or time.monotonic() > deadline:
+            return None
+    return bytes(content)
 
 
 def product_picture(
-    cache_dir: Path, image_url: str | None, name: str, department: str | None
+    cache_dir: Path,
+    image_url: str | None,
+    name: str,
+    department: str | None,
+    policy: FetchPolicy | None = None,
 ) -> Picture:
-    """The real picture when cached or reachable, else the placeholder."""
+    """The real picture when cached or (with a policy) fetchable, else the placeholder."""
     if image_url and image_url.startswith(("http://", "https://")):
-        picture = _cached(cache_dir, image_url) or _fetch(cache_dir, image_url)
+        picture = _cached(cache_dir, image_url)
+        if picture is None and policy is not None:
+            picture = _fetch(cache_dir, image_url, policy)
         if picture:
             return picture
     return Picture(placeholder_svg(name, department), SVG)

@@ -7,9 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+
+from sqlalchemy.engine import make_url
 
 from assistant.config import PROJECT_ROOT, Settings
 
@@ -18,6 +23,7 @@ NLU_DIR = PROJECT_ROOT / "nlu_data"
 RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 ACTION_TOKEN_ENV = "HANDLA_ACTION_TOKEN"
 CHANNEL_SECRET_ENV = "HANDLA_RASA_CHANNEL_SECRET"
+TRACKER_PASSWORD_ENV = "HANDLA_TRACKER_PASSWORD"
 
 
 @dataclass(frozen=True)
@@ -34,14 +40,39 @@ def trained_model() -> Path | None:
 
 
 def _endpoints_file(settings: Settings) -> Path:
-    """Rasa's endpoints with the configured action server and its token, read from the
-    environment by Rasa (the file holds no secret)."""
+    """Rasa's endpoints: the action server and its token; on PostgreSQL the conversations in
+    the app's database (SQL tracker store); with Redis the lock store that lets several Rasa
+    processes share them. Secrets are read from the environment by Rasa (unquoted ${VAR}), so
+    the file holds none."""
+    lines = [
+        "action_endpoint:",
+        f'  url: "{settings.action_server_url}/webhook"',
+        f"  token: ${{{ACTION_TOKEN_ENV}}}",
+    ]
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "postgresql":
+        socket_dir = url.query.get("host")
+        lines += [
+            "tracker_store:",
+            "  type: SQL",
+            '  dialect: "postgresql"',
+            f'  url: "{socket_dir or url.host or "127.0.0.1"}"',
+            f"  port: {url.port or 5432}",
+            f'  db: "{url.database}"',
+            f'  username: "{url.username or ""}"',
+            f"  password: ${{{TRACKER_PASSWORD_ENV}}}",
+        ]
+    if settings.redis_url:
+        redis = make_url(settings.redis_url)
+        lines += [
+            "lock_store:",
+            "  type: redis",
+            f'  url: "{redis.host or "127.0.0.1"}"',
+            f"  port: {redis.port or 6379}",
+            f"  db: {redis.database or 0}",
+        ]
     path = settings.data_dir / "rasa-endpoints.yml"
-    path.write_text(
-        "action_endpoint:\n"
-        f'  url: "{settings.action_server_url}/webhook"\n'
-        f"  token: ${{{ACTION_TOKEN_ENV}}}\n"  # unquoted: Rasa reads it from the environment
-    )
+    path.write_text("\n".join(lines) + "\n")
     return path
 
 
@@ -55,7 +86,12 @@ def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str
         "SANIC_HOST": "127.0.0.1",
         ACTION_TOKEN_ENV: settings.action_token,
         CHANNEL_SECRET_ENV: settings.rasa_channel_secret,
+        TRACKER_PASSWORD_ENV: make_url(settings.database_url).password or "",
+        "HANDLA_ACTION_WORKERS": str(settings.action_workers),
     }
+    rasa_workers = settings.rasa_workers if settings.redis_url else 1
+    if settings.rasa_workers > 1 and not settings.redis_url:
+        notes.append("HANDLA_RASA_WORKERS > 1 behöver HANDLA_REDIS_URL (Rasas låsning): en Rasa.")
     action_port = str(urlparse(settings.action_server_url).port or 5055)
     specs = [
         ProcessSpec(
@@ -81,8 +117,28 @@ def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str
         argv += ["--credentials", str(NLU_DIR / "credentials.yml")]
         if settings.rasa_token:
             argv += ["--auth-token", settings.rasa_token]
-        specs.append(ProcessSpec("rasa", argv, env, logs / "rasa.log"))
+        rasa_env = {**env, "SANIC_WORKERS": str(rasa_workers)}
+        specs.append(ProcessSpec("rasa", argv, rasa_env, logs / "rasa.log"))
     return specs, notes
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    with suppress(ProcessLookupError):  # the group is already gone
+        os.killpg(process.pid, sig)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM are ignored inside (main thread only; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in held.items():
+            signal.signal(sig, handler)
 
 
 class ProcessGroup:
@@ -108,20 +164,29 @@ class ProcessGroup:
             self._running.append((spec, process))
 
     def stop(self, timeout: float = 10.0) -> None:
-        for _, process in self._running:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for spec, process in self._running:
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                log.warning("%s did not stop in %.0f s; killing it", spec.name, timeout)
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        self._running.clear()
+        """SIGTERM to each child's process group, SIGKILL after `timeout`; a second Ctrl-C or
+        SIGTERM meanwhile does not cut this short (that would leave children holding ports)."""
+        with _signals_held():
+            for _, process in self._running:
+                if process.poll() is None:
+                    _signal_group(process, signal.SIGTERM)
+            for spec, process in self._running:
+                try:
+                    process.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    log.warning("%s did not stop in %.0f s; killing it", spec.name, timeout)
+                    _signal_group(process, signal.SIGKILL)
+                    process.wait()
+                else:  # whatever the child left in its group goes with it
+                    _signal_group(process, signal.SIGKILL)
+            self._running.clear()
 
     def __enter__(self) -> ProcessGroup:
-        self.start()
+        try:
+            self.start()
+        except BaseException:  # a signal while starting: stop what did start
+            self.stop()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,123 +1,99 @@
-"""A text turn through the app: POST /clients/{id}/chat -> Rasa (NLU + dialogue) -> the action
-server (catalog matcher, order service) -> the reply, p50/p95; beside Rasa's own parse time
-(/model/parse) for the same texts in the same run. Needs .venv-rasa and a trained model
-(./script/setup). Starts its own Rasa and action server on free ports (about a minute).
+"""A text turn as the tablet sends it: POST /clients/{id}/chat -> Rasa (NLU + dialogue) -> the
+action server (matcher, order service) -> the reply. Starts `handla serve` (real Rasa, real
+actions, Willys 2023, a fresh data dir) and prints p50/p95 for one conversation and for 20 at
+once, beside Rasa's own /model/parse for the same texts.
 
-    .venv/bin/python bench/chat_turn.py
+    .venv/bin/python bench/chat_turn.py [--concurrent 20] [--rounds 5]
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-import os
-import re
-import socket
+import argparse
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from fastapi.testclient import TestClient
-
-from assistant.chat.rasa_client import RasaClient
-from assistant.config import load_settings
-from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
-from assistant.db.models import Client, StaffUser, Store
-from assistant.process_group import ProcessGroup, assistant_processes, trained_model
-from assistant.web.app import create_app
-from assistant.web.security import hash_password
 
 ROOT = Path(__file__).resolve().parents[1]
-TURNS = ["hej", "två liter mellanmjölk", "den första", "en limpa", "den andra",
-         "vad kostar det", "ta bort limpan", "tre bananer"]  # fmt: skip
-ROUNDS = 5
-PASSWORD = "bänkens-lösenord"
+sys.path.insert(0, str(ROOT))
+
+from assistant.evaluate_chat import App  # noqa: E402
+from assistant.process_group import trained_model  # noqa: E402
+from tests.helpers.live_handla import live_handla  # noqa: E402
+
+RASA_TOKEN = "bench-token"
+TURNS = ["hej", "två liter mellanmjölk", "nej förresten fyra", "bröd", "den första",
+         "vad kostar det", "ta bort den sista", "tre bananer"]  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _percentiles(values: list[float]) -> str:
+def percentiles(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"p50 {statistics.median(ordered) * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms"
+    return f"p50 {statistics.median(ordered) * 1000:6.0f} ms   p95 {p95 * 1000:6.0f} ms"
+
+
+class Conversation:
+    """One client's chat, as chat.js posts it (its own page token)."""
+
+    def __init__(self, app: App, client_id: int) -> None:
+        self.http = httpx.Client(base_url=str(app.http.base_url), cookies=app.http.cookies,
+                                 timeout=60)  # fmt: skip
+        page = self.http.get(f"/clients/{client_id}").text
+        self.csrf = page.split('data-csrf="', 1)[1].split('"', 1)[0]
+        self.path = f"/clients/{client_id}/chat"
+
+    def say(self, text: str) -> float:
+        begun = time.perf_counter()
+        answer = self.http.post(self.path, json={"text": text}, headers={"X-CSRF-Token": self.csrf})
+        took = time.perf_counter() - begun
+        answer.raise_for_status()
+        return took
+
+
+def run(conversations: list[Conversation], rounds: int) -> list[float]:
+    def talk(conversation: Conversation) -> list[float]:
+        return [conversation.say(text) for _ in range(rounds) for text in TURNS]
+
+    with ThreadPoolExecutor(len(conversations)) as pool:
+        return [t for times in pool.map(talk, conversations) for t in times]
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--concurrent", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
     if trained_model() is None:
         print("No trained Rasa model: run ./script/setup first.", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="handla-bench-"))
-    catalog = work / "catalog"
-    catalog.mkdir()
-    (catalog / "willys_2023.csv").symlink_to(ROOT / "demo_catalog" / "willys_2023.csv")
-    rasa_port, action_port = _free_port(), _free_port()
-    os.environ.update({
-        "HANDLA_DATA_DIR": str(work / "data"),
-        "HANDLA_DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-        "HANDLA_RASA_URL": f"http://127.0.0.1:{rasa_port}",
-        "HANDLA_ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}",
-        "HANDLA_RASA_TOKEN": "bench-token",
-    })  # fmt: skip
-    settings = dataclasses.replace(load_settings(), catalog_dir=catalog)
-    upgrade_database(settings.database_url)
-    app = create_app(settings)  # imports the Willys 2023 catalog
-    engine = make_engine(settings.database_url)
-    with session_scope(make_sessionmaker(engine)) as session:
-        store = session.query(Store).one()
-        staff = StaffUser(username="bench", password_hash=hash_password(PASSWORD))
-        client = Client(display_name="Bänk", store=store, staff=[staff])
-        session.add(client)
-        session.flush()
-        client_id = client.id
-    engine.dispose()
-
-    specs, _ = assistant_processes(settings)  # Rasa gets our action port from the app
-    rasa = RasaClient(settings.rasa_url, settings.rasa_token)
-    with ProcessGroup(specs), TestClient(app, base_url="http://127.0.0.1") as web:
-        started = time.monotonic()
-        while asyncio.run(rasa.status()) != "ready" or not _actions_up(settings):
-            if time.monotonic() - started > 240:
-                print("Rasa did not start; see the logs in", work / "data" / "logs")
-                return 1
-            time.sleep(1)
-        print(f"Rasa and the action server ready after {time.monotonic() - started:.0f} s")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/login").text).group(1)
-        web.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
-        csrf = re.search(r'data-csrf="([^"]+)"', web.get(f"/clients/{client_id}").text).group(1)
-        web.post(
-            f"/clients/{client_id}/chat", json={"text": "hej"}, headers={"X-CSRF-Token": csrf}
-        )  # fmt: skip  (warm-up)
-        turns, parses = [], []
-        for _ in range(ROUNDS):
-            for text in TURNS:
-                begun = time.perf_counter()
-                response = web.post(f"/clients/{client_id}/chat", json={"text": text},
-                                    headers={"X-CSRF-Token": csrf})  # fmt: skip
-                turns.append(time.perf_counter() - begun)
-                assert response.status_code == 200, response.text
-                begun = time.perf_counter()
-                httpx.post(f"{settings.rasa_url}/model/parse", json={"text": text},
-                           params={"token": settings.rasa_token}, timeout=30)  # fmt: skip
-                parses.append(time.perf_counter() - begun)
-    print(f"{len(turns)} turns ({ROUNDS} rounds of {len(TURNS)}), Willys 2023 catalog")
-    print(f"text turn through the app:  {_percentiles(turns)}")
-    print(f"Rasa /model/parse alone:    {_percentiles(parses)}")
-    app.state.engine.dispose()
+    with live_handla(work, HANDLA_RASA_TOKEN=RASA_TOKEN) as handla:
+        app = App(handla.url, handla.user, handla.password)
+        app.wait_until_ready(400)
+        rasa = handla.env["HANDLA_RASA_URL"]
+        one = Conversation(app, app.new_client("Willys 2023"))
+        one.say("hej")  # warm-up
+        single = run([one], args.rounds)
+        parses = []
+        for text in TURNS * args.rounds:
+            begun = time.perf_counter()
+            httpx.post(f"{rasa}/model/parse", json={"text": text}, params={"token": RASA_TOKEN},
+                       timeout=30)  # fmt: skip
+            parses.append(time.perf_counter() - begun)
+        many = [Conversation(app, app.new_client("Willys 2023")) for _ in range(args.concurrent)]
+        begun = time.perf_counter()
+        together = run(many, max(1, args.rounds // 2))
+        wall = time.perf_counter() - begun
+    print(f"Willys 2023, {len(TURNS)} turns a round, 2 cores")
+    print(f"one conversation ({len(single)} turns):        {percentiles(single)}")
+    print(f"{args.concurrent} conversations at once ({len(together)} turns): "
+          f"{percentiles(together)}   {len(together) / wall:.1f} turns/s")  # fmt: skip
+    print(f"Rasa /model/parse alone:                   {percentiles(parses)}")
     return 0
-
-
-def _actions_up(settings) -> bool:
-    try:
-        return httpx.get(f"{settings.action_server_url}/health", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 if __name__ == "__main__":

@@ -8,15 +8,16 @@ Formats, told apart by their header:
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from catalog_matcher.product import Offer, Product
 from catalog_matcher.sizes import parse_size, plain, to_decimal
@@ -61,42 +62,70 @@ class RowError:
 
 @dataclass
 class CatalogFile:
-    """What a catalog file holds: its format, notes about the file as a whole, and its rows."""
+    """What a catalog file holds: its format, notes about the file as a whole, and its rows.
+
+    The rows are read from the file as they are iterated (constant memory; the file closes when
+    they run out). `bytes_read()` against `size` tells how far that is. A file found broken
+    part-way (invalid JSON) raises CatalogFormatError from the iteration."""
 
     path: Path
     format: str
     notes: list[str]
     rows: Iterator[Product | RowError]
+    size: int
+    stream: TextIO
+
+    def bytes_read(self) -> int:
+        return self.size if self.stream.closed else self.stream.buffer.tell()
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+CHUNK = 1 << 20
+MAX_JSON_ITEM = 1 << 20
+"""A product object in a JSON feed larger than this (1 MB) is not a product."""
 
 
 def open_catalog(path: str | Path, store: str | None = None) -> CatalogFile:
     """Open a catalog file. `store` names the store for files whose rows do not name one
     (default: the file name without extension)."""
     path = Path(path)
-    text, notes = _decode(path.read_bytes())
-    if not text.strip():
-        raise CatalogFormatError(f"{path.name}: filen är tom")
+    encoding, notes = _encoding(path)
     default_store = store or path.stem
-    if text.lstrip().startswith(("[", "{")):
-        records = _json_records(text, path.name)
-        return CatalogFile(path, "generic-json", notes, _read_generic(records, default_store))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    if set(STORES_2020_COLUMNS) <= set(header):
-        rows = _read_stores_2020(_numbered(reader), store)
-        return CatalogFile(path, "stores-2020", notes, rows)
-    if set(WILLYS_2023_COLUMNS) <= set(header):
-        return CatalogFile(
-            path, "willys-2023", notes, _read_willys_2023(_numbered(reader), default_store)
-        )
-    missing = [column for column in GENERIC_REQUIRED if column not in header]
-    if missing:
-        raise CatalogFormatError(
-            f"{path.name}: okänt format, kolumner saknas: {', '.join(missing)} "
-            f"(rubrikraden har: {', '.join(header) or 'inga kolumner'})"
-        )
-    return CatalogFile(path, "generic-csv", notes, _read_generic(_numbered(reader), default_store))
+    stream = path.open(encoding=encoding, newline="")
+    try:
+        first = _first_character(stream)
+        if not first:
+            raise CatalogFormatError(f"{path.name}: filen är tom")
+        size = path.stat().st_size
+
+        def catalog(kind: str, rows: Iterator[Product | RowError]) -> CatalogFile:
+            return CatalogFile(path, kind, notes, _closing(stream, rows), size, stream)
+
+        if first in "[{":
+            records = _json_records(stream, path.name)
+            return catalog("generic-json", _read_generic(records, default_store))
+        reader = csv.DictReader(stream)
+        try:
+            header = [name.strip() for name in (reader.fieldnames or [])]
+        except csv.Error as error:
+            raise CatalogFormatError(f"{path.name}: rubrikraden: {_csv_problem(error)}") from None
+        reader.fieldnames = header
+        if set(STORES_2020_COLUMNS) <= set(header):
+            return catalog("stores-2020", _read_stores_2020(_numbered(reader), store))
+        if set(WILLYS_2023_COLUMNS) <= set(header):
+            return catalog("willys-2023", _read_willys_2023(_numbered(reader), default_store))
+        missing = [column for column in GENERIC_REQUIRED if column not in header]
+        if missing:
+            raise CatalogFormatError(
+                f"{path.name}: okänt format, kolumner saknas: {', '.join(missing)} "
+                f"(rubrikraden har: {', '.join(header) or 'inga kolumner'})"
+            )
+        return catalog("generic-csv", _read_generic(_numbered(reader), default_store))
+    except BaseException:
+        stream.close()
+        raise
 
 
 def read_catalog(path: str | Path, store: str | None = None) -> Iterator[Product | RowError]:
@@ -109,38 +138,164 @@ def load_products(path: str | Path, store: str | None = None) -> list[Product]:
     return [row for row in read_catalog(path, store) if isinstance(row, Product)]
 
 
-def _decode(data: bytes) -> tuple[str, list[str]]:
+def _encoding(path: Path) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM) if the whole file decodes as such, else Latin-1 with a note;
+    checked block by block, so a large file is never held in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return data.decode("utf-8-sig"), []
+        with path.open("rb") as file:
+            while block := file.read(CHUNK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return data.decode("latin-1"), ["filen är inte UTF-8; den lästes som Latin-1"]
+        return "latin-1", ["filen är inte UTF-8; den lästes som Latin-1"]
+    return "utf-8-sig", []
 
 
-def _json_records(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CatalogFormatError(
-            f"{name}: ogiltig JSON ({error.msg}, rad {error.lineno})"
-        ) from None
-    if isinstance(data, dict):
-        data = data.get("products")
-    if not isinstance(data, list):
+def _first_character(stream: TextIO) -> str:
+    """The first character that is not white space ("" for an empty file); rewinds."""
+    while block := stream.read(CHUNK):
+        if stripped := block.lstrip():
+            stream.seek(0)
+            return stripped[0]
+    return ""
+
+
+def _closing(stream: TextIO, rows: Iterator[Product | RowError]) -> Iterator[Product | RowError]:
+    with stream:
+        yield from rows
+
+
+class _JsonStream:
+    """Reads a JSON list of products (or {"products": [...]}) one product at a time."""
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self.stream, self.name = stream, name
+        self.buffer, self.pos, self.eof = "", 0, False
+        self.lines_before = 0  # newlines in the text already dropped from the buffer
+        self.decoder = json.JSONDecoder()
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        self.lines_before += self.buffer.count("\n", 0, self.pos)
+        block = self.stream.read(CHUNK // 4)
+        self.buffer, self.pos = self.buffer[self.pos :] + block, 0
+        self.eof = not block
+        return bool(block)
+
+    def _line(self, pos: int) -> int:
+        return self.lines_before + self.buffer.count("\n", 0, pos) + 1
+
+    def error(self, message: str, pos: int | None = None) -> CatalogFormatError:
+        line = self._line(self.pos if pos is None else pos)
+        return CatalogFormatError(f"{self.name}: ogiltig JSON ({message}, rad {line})")
+
+    def peek(self) -> str:
+        """The next character that is not white space ("" at the end)."""
+        while True:
+            while self.pos < len(self.buffer) and self.buffer[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buffer) or not self._fill():
+                return self.buffer[self.pos : self.pos + 1]
+
+    def take(self, expected: str) -> str:
+        found = self.peek()
+        if not found or found not in expected:
+            raise self.error(f"väntade {' eller '.join(expected)}")
+        self.pos += 1
+        return found
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as error:
+                # maybe the value goes on in the next block; a real error stays one
+                if len(self.buffer) - self.pos < MAX_JSON_ITEM and self._fill():
+                    continue
+                if len(self.buffer) - self.pos >= MAX_JSON_ITEM:
+                    raise self.error("en produkt är större än 1 MB eller felskriven") from None
+                raise self.error(error.msg, error.pos) from None
+            except RecursionError:
+                raise self.error("för djupt nästlad") from None
+            if end == len(self.buffer) and self._fill():
+                continue  # a number at the end of the block may have more digits
+            self.pos = end
+            return value
+
+    def items(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        self.take("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        number = 0
+        while True:
+            record = self.value()
+            number += 1
+            yield number, record if isinstance(record, dict) else {"__invalid__": record}
+            if self.take(",]") == "]":
+                return
+
+
+def _json_records(stream: TextIO, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records, read as they are iterated; the first is read at once, so a file that is not
+    a JSON list of products fails when it is opened."""
+    records = _json_stream(stream, name)
+    first = list(itertools.islice(records, 1))
+    return itertools.chain(first, records)
+
+
+def _json_stream(stream: TextIO, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = _JsonStream(stream, name)
+    found = False
+    if reader.peek() == "[":
+        yield from reader.items()
+        found = True
+    elif reader.take("{") and reader.peek() == "}":
+        reader.take("}")
+    else:
+        while True:
+            key = reader.value()
+            if not isinstance(key, str):
+                raise reader.error("en nyckel ska vara en sträng")
+            reader.take(":")
+            if key == "products" and not found and reader.peek() == "[":
+                yield from reader.items()
+                found = True
+            else:
+                reader.value()
+            if reader.take(",}") == "}":
+                break
+    if reader.peek():
+        raise reader.error("mer text efter slutet")
+    if not found:
         raise CatalogFormatError(
             f'{name}: JSON ska vara en lista av produkter eller {{"products": [...]}}'
         )
-    return [
-        (number, record if isinstance(record, dict) else {"__invalid__": record})
-        for number, record in enumerate(data, start=1)
-    ]
 
 
 def _numbered(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows with the line number where each starts (the header is line 1)."""
+    """Rows with the line number where each starts (the header is line 1). A row the csv module
+    cannot read (a field over its 131,072-character limit) becomes a row error; it skips to the
+    next line."""
     line = reader.line_num + 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            row = {"__unreadable__": _csv_problem(error)}
         yield line, row
         line = reader.line_num + 1
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return f"ett fält är längre än {csv.field_size_limit():,} tecken".replace(",", " ")
+    return f"raden går inte att läsa ({error})"
 
 
 class _RowProblem(Exception):
@@ -203,27 +358,24 @@ def parse_offer(label: str, offer_price: Decimal | None) -> Offer | None:
 
 
 def _dedupe(rows: Iterable[tuple[int, Product | RowError]]) -> Iterator[Product | RowError]:
-    first: dict[str, tuple[int, Product]] = {}
+    """Later rows with an already read key are errors, or repeats when only the department
+    differs (the same product filed under another group). Only a line number and a hash are kept
+    per product, so a large file costs little memory."""
+    first: dict[str, tuple[int, int]] = {}
     for line, row in rows:
         if isinstance(row, Product):
+            # the same product filed under another department is the same product
+            fingerprint = hash(replace(row, department="", subcategory=""))
             if row.key in first:
-                first_line, first_product = first[row.key]
-                # the same product filed under another department is the same product
-                if (
-                    replace(
-                        row,
-                        department=first_product.department,
-                        subcategory=first_product.subcategory,
-                    )
-                    == first_product
-                ):
+                first_line, first_fingerprint = first[row.key]
+                if fingerprint == first_fingerprint:
                     yield RowError(line, f"samma vara som rad {first_line}", repeat=True)
                 else:
                     yield RowError(
                         line, f"dubblett av rad {first_line} med andra uppgifter ({row.key})"
                     )
                 continue
-            first[row.key] = (line, row)
+            first[row.key] = (line, fingerprint)
         yield row
 
 
@@ -231,6 +383,9 @@ def _each(
     rows: Iterable[tuple[int, dict[str, Any]]], build
 ) -> Iterator[tuple[int, Product | RowError]]:
     for line, row in rows:
+        if "__unreadable__" in row:
+            yield line, RowError(line, row["__unreadable__"])
+            continue
         if None in row or "__invalid__" in row:
             yield line, RowError(line, "raden har fel antal fält")
             continue

@@ -16,68 +16,24 @@ The URL is empty of schema; call ``assistant.db.upgrade_database(url)`` (or use 
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
 import subprocess
-import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-
-def _pg_bin() -> Path | None:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(candidates[-1]).parent if candidates else None
-
-
-def _as_cluster_user(args: list[str]) -> list[str]:
-    return ["runuser", "-u", "nobody", "--", *args] if os.geteuid() == 0 else args
+from tests.helpers.postgres import PostgresMissing, new_database, postgres_cluster
 
 
 @pytest.fixture(scope="session")
 def postgres_socket_dir() -> Iterator[Path]:
-    """Start a throw-away PostgreSQL cluster; yields the socket directory."""
-    bin_dir = _pg_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin")
-    root = Path(tempfile.mkdtemp(prefix="handla-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(root, user="nobody")
-    data = root / "data"
-    run = lambda args: subprocess.run(  # noqa: E731
-        _as_cluster_user(args), check=True, capture_output=True, cwd=root, text=True
-    )
+    """Start a throw-away PostgreSQL cluster (tests/helpers/postgres.py); yields the socket
+    directory. Skipped where the binaries are missing."""
     try:
-        run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-             "-E", "UTF8", "--locale=C.UTF-8"])  # fmt: skip
-        options = f"-k {root} -c listen_addresses='' -F -c max_connections=50"
-        run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w",
-             "-l", str(root / "log"), "start"])  # fmt: skip
-    except subprocess.CalledProcessError as error:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"could not start PostgreSQL: {error.stderr}")
-    try:
-        yield root
-    finally:
-        subprocess.run(
-            _as_cluster_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            capture_output=True,
-            cwd=root,
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _postgres_url(socket_dir: Path) -> str:
-    """Create a fresh database in the cluster and return its URL."""
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"host={socket_dir} user=postgres dbname=postgres", autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@/{name}?host={socket_dir}"
+        with postgres_cluster() as root:
+            yield root
+    except PostgresMissing as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -85,7 +41,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database on each backend (see the module docstring)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    return _postgres_url(request.getfixturevalue("postgres_socket_dir"))
+    return new_database(request.getfixturevalue("postgres_socket_dir"))
 
 
 @pytest.fixture

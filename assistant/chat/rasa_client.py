@@ -1,4 +1,8 @@
-"""Talks to the Rasa server over its REST channel on 127.0.0.1; never raises to the caller."""
+"""Talks to the Rasa server over its signed channel on 127.0.0.1; never raises to the caller.
+
+Synchronous on purpose: the chat route runs in the threadpool, so its database work never
+blocks the event loop (a blocked loop could hold up a request that owns SQLite's write lock).
+One client per app keeps the connection to Rasa open between turns."""
 
 from __future__ import annotations
 
@@ -47,23 +51,22 @@ class RasaClient:
         self._base_url = base_url.rstrip("/")
         self._token = token
         self._secret = channel_secret
-        self._timeout = timeout
+        self._http = httpx.Client(timeout=timeout)
 
     def _params(self) -> dict[str, str]:
         return {"token": self._token} if self._token else {}
 
-    async def status(self) -> RasaStatus:
+    def status(self) -> RasaStatus:
         """`ready` once a model is loaded, `starting` while the server answers without one."""
         try:
-            async with httpx.AsyncClient(timeout=2.0) as client:
-                response = await client.get(f"{self._base_url}/status", params=self._params())
+            response = self._http.get(f"{self._base_url}/status", params=self._params(), timeout=2)
         except httpx.HTTPError:
             return "unavailable"
         if response.status_code == 200 and response.json().get("model_file"):
             return "ready"
         return "starting"
 
-    async def send(self, sender_id: str, text: str) -> ChatResult:
+    def send(self, sender_id: str, text: str) -> ChatResult:
         body = json.dumps({"sender": sender_id, "message": text}).encode()
         stamp = f"{time.time():.3f}"
         headers = {
@@ -72,15 +75,14 @@ class RasaClient:
             "X-Handla-Signature": sign(self._secret, stamp, body),
         }
         try:
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
-                response = await client.post(
-                    f"{self._base_url}{CHANNEL_PATH}", content=body, headers=headers
-                )
-                response.raise_for_status()
-                messages = response.json()
+            response = self._http.post(
+                f"{self._base_url}{CHANNEL_PATH}", content=body, headers=headers
+            )
+            response.raise_for_status()
+            messages = response.json()
         except (httpx.HTTPError, ValueError) as error:
             log.warning("Rasa did not answer: %s", error)
-            status = await self.status()
+            status = self.status()
             reply = STARTING_REPLY if status == "starting" else UNAVAILABLE_REPLY
             return ChatResult(status, [ChatReply(text=reply)])
         replies = [_reply(message) for message in messages if isinstance(message, dict)]
@@ -88,6 +90,9 @@ class RasaClient:
             # Rasa answers nothing when a custom action failed (e.g. the action server is down)
             return ChatResult("ready", [ChatReply(text=NO_ANSWER_REPLY)])
         return ChatResult("ready", replies)
+
+    def close(self) -> None:
+        self._http.close()
 
 
 def _reply(message: dict[str, Any]) -> ChatReply:

@@ -46,8 +46,14 @@ def require_csrf_header(request: Request) -> None:
 
 
 def rasa_client(request: Request) -> RasaClient:
-    settings = request.app.state.settings
-    return RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_channel_secret)
+    """The app's one client of the Rasa server (made on first use)."""
+    state = request.app.state
+    if getattr(state, "rasa", None) is None:
+        settings = state.settings
+        state.rasa = RasaClient(
+            settings.rasa_url, settings.rasa_token, settings.rasa_channel_secret
+        )
+    return state.rasa
 
 
 def sender_id(client_id: int) -> str:
@@ -55,7 +61,7 @@ def sender_id(client_id: int) -> str:
 
 
 @router.post("/clients/{client_id}/chat", dependencies=[Depends(require_csrf_header)])
-async def chat(
+def chat(
     client_id: int,
     message: ChatIn,
     staff: StaffUser = Depends(current_staff),
@@ -74,7 +80,7 @@ async def chat(
     if refusal:
         result = ChatResult("ready", [ChatReply(text=refusal)])
     else:
-        result = await rasa.send(sender_id(client.id), sent)
+        result = rasa.send(sender_id(client.id), sent)
     replies = [asdict(reply) for reply in result.replies]
     record_turn(session, client.id, shown, replies)
     html = templates.get_template("_chat_message.html")
@@ -95,8 +101,8 @@ def _picked(session: Session, client_id: int, pick: Pick) -> tuple[str, str]:
 
 
 @router.get("/api/assistant/status")
-async def assistant_status(
+def assistant_status(
     staff: StaffUser = Depends(current_staff), rasa: RasaClient = Depends(rasa_client)
 ) -> dict:
     """`ready`, `starting` (show "Assistenten startar…") or `unavailable`."""
-    return {"status": await rasa.status()}
+    return {"status": rasa.status()}

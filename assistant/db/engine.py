@@ -1,7 +1,7 @@
 """Engine and session factory. SQLite gets foreign keys on and WAL for concurrent readers.
 
 SQLite transactions begin IMMEDIATE (they take the write lock at once) unless the session was
-opened read-only (`read_only(session)`, used for GET requests): a transaction that first
+opened read-only (`session_scope(..., read_only=True)`: GET requests, health): a transaction that first
 reads and then writes would otherwise fail with "database is locked" when another writer
 committed in between (WAL snapshots cannot be upgraded), which is what parallel taps on one
 basket do. The driver's own transaction handling is switched off so that BEGIN and
@@ -33,12 +33,6 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def read_only(session: Session) -> Session:
-    """Mark the session's transaction as reading only (SQLite: no write lock taken)."""
-    session.connection(execution_options={READ_ONLY: True})
-    return session
-
-
 def make_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite files get the pragmas above on every connection."""
     if url.startswith("sqlite"):
@@ -54,9 +48,12 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any exception."""
+def session_scope(factory: sessionmaker[Session], *, read_only: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any exception. `read_only` takes no
+    write lock on SQLite (see the module docstring), so it never waits for a writer."""
     session = factory()
+    if read_only:
+        session.connection(execution_options={READ_ONLY: True})
     try:
         yield session
         session.commit()

@@ -277,6 +277,36 @@ class StaffUser(Base):
     clients: Mapped[list[Client]] = relationship(secondary=staff_client, back_populates="staff")
 
 
+class StaffSession(Base):
+    """A logged-in browser. The signed cookie carries a random token; the row is keyed by the
+    token's SHA-256, so logging out (deleting the row) ends that cookie however it was saved, and
+    a database dump holds no usable cookie."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class LoginFailure(Base):
+    """A wrong password (or unknown user), kept for the throttling window only."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_username_failed_at", "username", "failed_at"),
+        Index("ix_login_failure_address_failed_at", "address", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class PurchaseHistory(Base):
     __tablename__ = "purchase_history"
     __table_args__ = (Index("ix_purchase_history_client_product", "client_id", "product_id"),)

@@ -286,7 +286,7 @@ def resume_outbox(
     now = as_utc(now or datetime.now(UTC))
     while deliver_pending(session_factory, now, channels=channels):
         pass
-    with session_scope(session_factory) as session:
+    with session_scope(session_factory, read_only=True) as session:
         waiting = session.scalar(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
         )

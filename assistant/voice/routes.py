@@ -61,18 +61,21 @@ class _Session:
 
 
 Recorder = Callable[[WebSocket, dict, bytes], None]
+Authorize = Callable[[WebSocket], str | None]
 
 
 def voice_router(
     reply: Callable[[str], str] | None,
     engines: Callable[[], VoiceEngines],
-    authorize: Callable[[WebSocket], bool] | None = None,
+    authorize: Authorize | None = None,
     recorder: Recorder | None = None,
 ) -> APIRouter:
     """`reply(text) -> str` is the dialogue (None: only "say" speaks); `engines()` loads the
     models (called once, lazily).
 
-    `authorize(websocket)` may refuse a connection (e.g. no staff logged in).
+    `authorize(websocket)` returns why a connection is refused (a Swedish message), or None;
+    it runs in a worker thread when the socket opens and again before each control message, so
+    a session that ends (logout, a deactivated account) ends the socket's use too.
     `recorder(websocket, start_message, pcm)` sees each finished utterance (debug recording).
     """
     router = APIRouter()
@@ -93,9 +96,7 @@ def voice_router(
     async def voice_socket(websocket: WebSocket) -> None:
         await websocket.accept()
         try:
-            if authorize is not None and not authorize(websocket):
-                await _error(websocket, "Logga in för att använda rösten.")
-                await websocket.close(code=1008)
+            if not await _authorized(websocket, authorize):
                 return
             current = await run_in_threadpool(get_engines)
             if not current.available:
@@ -103,7 +104,7 @@ def voice_router(
                 await websocket.close(code=1000)
                 return
             await websocket.send_json({"type": "ready", "mode": current.mode})
-            await _serve(websocket, _Session(current, recorder), reply)
+            await _serve(websocket, _Session(current, recorder), reply, authorize)
         except WebSocketDisconnect:
             pass  # the client went away, possibly mid-utterance: nothing to clean up but memory
         except RuntimeError as error:  # sending on a socket that closed meanwhile
@@ -115,10 +116,26 @@ def voice_router(
 Reply = Callable[[str], str] | None
 
 
-async def _serve(websocket: WebSocket, session: _Session, reply: Reply) -> None:
+async def _authorized(websocket: WebSocket, authorize: Authorize | None) -> bool:
+    """False (after telling the page why and closing) when `authorize` refuses."""
+    if authorize is None:
+        return True
+    refusal = await run_in_threadpool(authorize, websocket)
+    if refusal is None:
+        return True
+    await _error(websocket, refusal)
+    await websocket.close(code=1008)  # policy violation
+    return False
+
+
+async def _serve(
+    websocket: WebSocket, session: _Session, reply: Reply, authorize: Authorize | None
+) -> None:
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
+            return
+        if message.get("text") is not None and not await _authorized(websocket, authorize):
             return
         try:
             if message.get("bytes") is not None:

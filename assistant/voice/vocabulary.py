@@ -35,7 +35,7 @@ def dialogue_words(nlu_file: Path = NLU_FILE) -> set[str]:
 def catalog_words(sessions: sessionmaker[Session]) -> set[str]:
     """Words of active product names and brands."""
     words: set[str] = set()
-    with session_scope(sessions) as session:
+    with session_scope(sessions, read_only=True) as session:
         for name, brand in session.execute(
             select(Product.name, Product.brand).where(Product.active.is_(True))
         ):

@@ -20,7 +20,13 @@ from assistant.voice.recordings import (
 from assistant.voice.routes import voice_router
 from assistant.voice.vocabulary import recognition_words
 from assistant.web.deps import DB_SESSION
-from assistant.web.security import client_for, current_staff, may_see, require_csrf
+from assistant.web.security import (
+    client_for,
+    current_staff,
+    may_see,
+    require_csrf,
+    socket_access,
+)
 
 recording_router = APIRouter()
 
@@ -51,16 +57,18 @@ def install_voice(app: FastAPI) -> None:
         words = recognition_words(sessions)
         return engines_for_models_dir(app.state.settings.models_dir, words)
 
-    def staff_id(websocket: WebSocket) -> int | None:
-        found = websocket.scope.get("session", {}).get("staff_id")
-        return found if isinstance(found, int) else None
+    def authorize(websocket: WebSocket) -> str | None:
+        """This app's own page and a live session; the staff id is kept for the recorder."""
+        access = socket_access(websocket, sessions)
+        websocket.state.staff_id = access.staff_id
+        return access.refusal
 
     def record(websocket: WebSocket, start: dict, pcm: bytes) -> None:
         """Keep the utterance only while staff have debug recording on for this client."""
-        client_id, member_id = start.get("client_id"), staff_id(websocket)
+        client_id, member_id = start.get("client_id"), websocket.state.staff_id
         if not isinstance(client_id, int) or member_id is None:
             return
-        with session_scope(sessions) as session:
+        with session_scope(sessions, read_only=True) as session:
             staff, client = session.get(StaffUser, member_id), session.get(Client, client_id)
             allowed = staff is not None and client is not None and may_see(staff, client)
             if not allowed or not is_recording(client):
@@ -69,5 +77,5 @@ def install_voice(app: FastAPI) -> None:
 
     # no `reply`: the page sends the recognised text through the chat endpoint, which also
     # returns the picture cards, and has the answer spoken with a "say" message
-    app.include_router(voice_router(None, engines, lambda ws: staff_id(ws) is not None, record))
+    app.include_router(voice_router(None, engines, authorize, record))
     app.include_router(recording_router)

@@ -1,62 +1,95 @@
-"""Catalog import for admins: upload a store's feed (the formats of `handla catalog import`),
-imported in one transaction; the page lists the rows it could not read with line numbers."""
+"""Catalog import for admins: upload a store's feed (the formats of `handla catalog import`).
+The import runs beside the web server (assistant.catalog_jobs); its page shows the progress and
+then the report, with the rows it could not read and their line numbers."""
 
 from __future__ import annotations
 
 import re
-import tempfile
+import shutil
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from assistant.catalog_import import CatalogFormatError, import_catalog
+from assistant.catalog_import import CatalogFormatError, check_catalog
+from assistant.catalog_jobs import new_job, read_status, running_job, save_upload, start_import
 from assistant.db.models import StaffUser
-from assistant.web.deps import DB_SESSION
 from assistant.web.security import require_admin, require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-SHOWN_REJECTIONS = 200
-_SAFE_NAME = re.compile(r"[^\w.\- ]+")
+MAX_UPLOAD_BODY = MAX_UPLOAD_BYTES + 1024 * 1024
+"""The request body limit of the upload: the file and the form around it."""
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def safe_file_name(name: str) -> str:
+    """The uploaded file's own name, reduced to letters, digits, '.', '-', '_' and spaces and
+    never a hidden or relative name ('..'); it names the store when the form does not."""
+    cleaned = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .")[:100]
+    return cleaned or "katalog.csv"
 
 
 @router.get("/catalog")
 def catalog_page(request: Request, staff: StaffUser = Depends(require_admin)) -> Response:
-    return render(request, "admin_catalog.html", staff=staff)
+    running = running_job(request.app.state.settings.data_dir)
+    return render(request, "admin_catalog.html", staff=staff, running=running)
 
 
 @router.post("/catalog", dependencies=[Depends(require_csrf)])
-async def upload_catalog(
-    request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
+async def upload_catalog(request: Request, staff: StaffUser = Depends(require_admin)) -> Response:
+    data_dir = request.app.state.settings.data_dir
     form = await request.form()
     upload = form.get("file")
-    store = str(form.get("store", "")).strip() or None
+    store = str(form.get("store", "")).strip()[:200] or None
+
+    def refuse(status: int, error: str) -> Response:
+        running = running_job(data_dir)
+        return render(request, "admin_catalog.html", status_code=status, staff=staff,
+                      error=error, running=running)  # fmt: skip
+
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return render(request, "admin_catalog.html", status_code=422, staff=staff,
-                      error="Välj en katalogfil (CSV eller JSON).")  # fmt: skip
-    name = _SAFE_NAME.sub("_", Path(upload.filename).name)[:100] or "katalog.csv"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        size = 0
-        with path.open("wb") as out:
-            while block := await upload.read(1 << 20):
-                size += len(block)
-                if size > MAX_UPLOAD_BYTES:
-                    return render(request, "admin_catalog.html", status_code=413, staff=staff,
-                                  error="Filen är större än 100 MB.")  # fmt: skip
-                out.write(block)
-        session.commit()  # the import writes in its own transaction: hold no lock meanwhile
-        try:  # its own transaction, as on the command line; nothing is written on failure
-            report = import_catalog(request.app.state.sessions, path, store=store)
-        except (CatalogFormatError, UnicodeDecodeError) as error:
-            return render(request, "admin_catalog.html", status_code=422, staff=staff,
-                          error=f"Filen gick inte att läsa: {error}")  # fmt: skip
-    return render(request, "admin_catalog.html", staff=staff, report=report,
-                  rejected=report.rejected[:SHOWN_REJECTIONS])  # fmt: skip
+        return refuse(422, "Välj en katalogfil (CSV eller JSON).")
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        return refuse(413, "Filen är större än 100 MB.")
+    if running_job(data_dir):
+        return refuse(409, "En katalog läses redan in. Vänta tills den är klar.")
+    job_id, folder = new_job(data_dir)
+    saved = await run_in_threadpool(
+        save_upload, upload.file, folder, safe_file_name(upload.filename)
+    )
+    try:  # a file that is not a catalog at all is said at once, not by the import page
+        await run_in_threadpool(check_catalog, saved)
+    except (CatalogFormatError, OSError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return refuse(422, f"Filen gick inte att läsa: {error}")
+    if not start_import(request.app.state.sessions, data_dir, job_id, saved, store):
+        shutil.rmtree(folder, ignore_errors=True)
+        return refuse(409, "En katalog läses redan in. Vänta tills den är klar.")
+    return RedirectResponse(f"/admin/catalog/imports/{job_id}", status_code=303)
+
+
+def _status(request: Request, job_id: str):
+    status = read_status(request.app.state.settings.data_dir, job_id)
+    if status is None:
+        raise HTTPException(404, "Importen finns inte.")
+    return status
+
+
+@router.get("/catalog/imports/{job_id}")
+def import_page(
+    job_id: str, request: Request, staff: StaffUser = Depends(require_admin)
+) -> Response:
+    status = _status(request, job_id)
+    return render(request, "admin_catalog_import.html", staff=staff, job=status)
+
+
+@router.get("/catalog/imports/{job_id}/status")
+def import_status(job_id: str, request: Request, _: StaffUser = Depends(require_admin)) -> dict:
+    """What the import page polls to move its progress bar."""
+    status = _status(request, job_id)
+    return {"state": status.state, "fraction": status.fraction, "rows": status.rows,
+            "text": status.progress_text}  # fmt: skip

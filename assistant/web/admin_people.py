@@ -19,7 +19,7 @@ from assistant.orders.basket import SUBSTITUTION_LABELS
 from assistant.voice.recordings import delete_recordings
 from assistant.web.deps import DB_SESSION
 from assistant.web.notice import saved, take_notice
-from assistant.web.security import hash_password, require_admin, require_csrf
+from assistant.web.security import end_sessions, hash_password, require_admin, require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
@@ -315,5 +315,7 @@ async def set_active(
         return _staff_page(request, session, staff, 422,
                            error="Du kan inte stänga av ditt eget konto.")  # fmt: skip
     member.active = active
+    if not active:
+        end_sessions(session, member.id)  # logged out on every tablet at once
     state = "aktivt" if active else "avstängt"
     return saved(request, "/admin/staff", f"Sparat: kontot {member.username} är {state}.")

@@ -8,13 +8,12 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from assistant.db import session_scope
-from assistant.db.engine import read_only
 
 
 def _request_session(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.sessions) as session:
-        if request.method in ("GET", "HEAD"):
-            read_only(session)  # pages only read: no write lock on SQLite
+    # pages (GET) only read: no write lock on SQLite
+    with session_scope(request.app.state.sessions,
+                       read_only=request.method in ("GET", "HEAD")) as session:  # fmt: skip
         yield session
 
 

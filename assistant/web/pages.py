@@ -22,12 +22,17 @@ from assistant.web.deps import DB_SESSION
 from assistant.web.notice import saved
 from assistant.web.security import (
     authenticate,
+    client_address,
     client_for,
     current_staff,
     log_in,
+    log_out,
+    login_wait,
+    record_login_failure,
     require_csrf,
     verify_password,
     visible_clients,
+    wait_message,
 )
 from assistant.web.templating import render
 
@@ -46,8 +51,15 @@ def login(
     password: str = Form(max_length=200),
     session: Session = DB_SESSION,
 ) -> Response:
+    address = client_address(request)
+    if wait := login_wait(session, username, address):  # checked before the password is
+        refused = render(request, "login.html", status_code=429, error=wait_message(wait),
+                         username=username)  # fmt: skip
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     staff = authenticate(session, username, password)
     if staff is None:
+        record_login_failure(session, username, address)
         return render(
             request,
             "login.html",
@@ -55,13 +67,13 @@ def login(
             error="Fel användarnamn eller lösenord.",
             username=username,
         )
-    log_in(request, staff)
+    log_in(request, session, staff)
     return RedirectResponse("/staff/clients", status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
-def logout(request: Request) -> Response:
-    request.session.clear()
+def logout(request: Request, session: Session = DB_SESSION) -> Response:
+    log_out(request, session)
     return RedirectResponse("/login", status_code=303)
 
 

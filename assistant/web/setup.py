@@ -30,14 +30,13 @@ from assistant.web import (
     staff,
 )
 from assistant.web.client_mode import ClientModeGuard
-from assistant.web.security import LoginRequired
+from assistant.web.guards import BAD_INPUT
+from assistant.web.security import SESSION_LIFETIME, LoginRequired
 from assistant.web.templating import STATIC_DIR, render
-
-SESSION_MAX_AGE = 12 * 3600  # one working day
 
 
 def _no_staff_yet(app: FastAPI) -> bool:
-    with session_scope(app.state.sessions) as session:
+    with session_scope(app.state.sessions, read_only=True) as session:
         return not session.scalar(select(func.count()).select_from(StaffUser))
 
 
@@ -51,9 +50,9 @@ def install_web(app: FastAPI) -> None:
         SessionMiddleware,
         secret_key=settings.secret_key,
         session_cookie="handla_session",
-        max_age=SESSION_MAX_AGE,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
         same_site="lax",
-        https_only=settings.https_only,  # HANDLA_HTTPS_ONLY=1 behind a TLS proxy
+        https_only=settings.secure_cookies,  # see Settings.secure_cookies and HANDLA_HTTPS_ONLY
     )
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
@@ -75,8 +74,7 @@ def install_web(app: FastAPI) -> None:
     async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
             return await request_validation_exception_handler(request, exc)
-        message = "Uppgifterna i formuläret är felaktiga. Kontrollera och försök igen."
-        return render(request, "error.html", status_code=422, message=message)
+        return render(request, "error.html", status_code=422, message=BAD_INPUT)
 
     @app.exception_handler(HTTPException)
     async def error_page(request: Request, exc: HTTPException) -> Response:

@@ -1,4 +1,3 @@
-import asyncio
 import socket
 
 import pytest
@@ -46,6 +45,6 @@ def free_port() -> int:
 
 def test_rasa_down_gives_a_clear_answer():
     client = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
-    result = asyncio.run(client.send("client-1", "hej"))
+    result = client.send("client-1", "hej")
     assert result.status == "unavailable"
     assert "Inget har ändrats i varukorgen" in result.replies[0].text

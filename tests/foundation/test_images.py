@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import pytest
 
 from assistant import images
-from assistant.images import SVG, product_picture
+from assistant.images import SVG, FetchPolicy, product_picture
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
@@ -38,12 +38,16 @@ def server():
     httpd.shutdown()
 
 
+# the test's picture server is local, which only a policy for tests allows
+LOCAL = FetchPolicy(hosts=lambda: {"127.0.0.1"}, allow_private=True)
+
+
 def test_reachable_picture_is_fetched_then_served_from_cache(server, tmp_path) -> None:
     url = f"{server}/mjolk.png"
-    first = product_picture(tmp_path, url, "Mjölk", "Mejeri")
+    first = product_picture(tmp_path, url, "Mjölk", "Mejeri", LOCAL)
     assert (first.content, first.media_type) == (PNG, "image/png")
     hits = _Handler.hits
-    assert product_picture(tmp_path, url, "Mjölk", "Mejeri").content == PNG
+    assert product_picture(tmp_path, url, "Mjölk", "Mejeri", LOCAL).content == PNG
     assert _Handler.hits == hits
     assert len(list(tmp_path.iterdir())) == 1
 
@@ -51,7 +55,7 @@ def test_reachable_picture_is_fetched_then_served_from_cache(server, tmp_path) -
 def test_unreachable_picture_gives_escaped_placeholder(tmp_path) -> None:
     images._unreachable_until.clear()
     picture = product_picture(
-        tmp_path, "http://127.0.0.1:9/x.jpg", 'Kex <"&> Marie', "Bröd & kakor"
+        tmp_path, "http://127.0.0.1:9/x.jpg", 'Kex <"&> Marie', "Bröd & kakor", LOCAL
     )
     assert picture.media_type == SVG
     root = ElementTree.fromstring(picture.content)  # well-formed despite <"&>

@@ -1,5 +1,6 @@
-"""A small seeded shop for the actions: one store, two kinds of milk and a bread, a client and
-a delivery slot, in a fresh SQLite file that HANDLA_DATABASE_URL points at."""
+"""A small seeded shop for the real Rasa and action servers: one store with two milks, a
+bread and a cheese, a client and a delivery slot, in a fresh SQLite file that
+HANDLA_DATABASE_URL points at (the action server reads it from the environment)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ import pytest
 from actions import catalog
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Client, DeliverySlot, Product, Store
+from assistant.orders.catalog_index import forget_indexes
+
+PRODUCTS = [
+    ("Mellanmjölk 1,5%", "Arla", 1790, "Mejeri"),
+    ("Mellanmjölk 1,5%", "Garant", 1350, "Mejeri"),
+    ("Lantbröd", "Pågen", 3200, "Bröd"),
+    ("Formfranska", "Skogaholm", 2590, "Bröd"),
+    ("Rågbröd", "Pågen", 2990, "Bröd"),
+]
 
 
 @pytest.fixture
@@ -21,19 +31,18 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     monkeypatch.setenv("HANDLA_DATABASE_URL", url)
     monkeypatch.setenv("HANDLA_DATA_DIR", str(tmp_path))
     catalog.sessions.cache_clear()
-    catalog._store_indexes.clear()
+    forget_indexes()
     engine = make_engine(url)
     with session_scope(make_sessionmaker(engine)) as session:
         store = Store(name="Willys Test", order_channel="file", order_target="willys-test")
         session.add(store)
         session.flush()
-        for name, brand, price in [
-            ("Mellanmjölk 1,5%", "Arla", 1790),
-            ("Mellanmjölk 1,5%", "Garant", 1350),
-            ("Lantbröd", "Pågen", 3200),
-        ]:
-            session.add(Product(store_id=store.id, key=f"{brand}-{name}", name=name,
-                                brand=brand, size_text="1 l", price_ore=price))  # fmt: skip
+        for name, brand, price, department in PRODUCTS:
+            session.add(Product(store_id=store.id, key=f"{brand}-{name}", name=name, brand=brand,
+                                size_text="1 l" if "mjölk" in name else "500g",
+                                size_amount=1000 if "mjölk" in name else 500,
+                                size_unit="ml" if "mjölk" in name else "g",
+                                price_ore=price, department=department))  # fmt: skip
         client = Client(display_name="Åsa Öberg", store_id=store.id)
         session.add(client)
         starts = datetime.now(UTC) + timedelta(days=2)
@@ -44,5 +53,5 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
         client_id = client.id
     yield client_id
     catalog.sessions.cache_clear()
-    catalog._store_indexes.clear()
+    forget_indexes()
     engine.dispose()

@@ -21,8 +21,7 @@ pytestmark = pytest.mark.rasa
 NLU_DIR = PROJECT_ROOT / "nlu_data"
 RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 CONVERSATIONS = PROJECT_ROOT / "tests" / "test_conversations.yml"
-MIN_INTENT_F1 = 0.72  # measured 0.77 (2 folds, README); a floor against regressions
-MIN_ENTITY_F1 = 0.82  # measured 0.89
+MIN_INTENT_F1 = 0.72  # a floor against regressions; the README has the measured figure
 UNSEEN = PROJECT_ROOT / "tests" / "rasa" / "unseen_phrases.yml"
 MIN_UNSEEN_INTENT_F1 = 0.88  # measured 0.95 (README)
 
@@ -85,10 +84,8 @@ def test_nlu_cross_validation(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     intent_f1 = _weighted_f1(tmp_path / "intent_report.json")
-    entity_f1 = _weighted_f1(tmp_path / "DIETClassifier_report.json")
-    print(f"\nNLU 2-fold cross-validation: intent F1 {intent_f1:.3f}, entity F1 {entity_f1:.3f}")
+    print(f"\nNLU 2-fold cross-validation: intent F1 {intent_f1:.3f}")
     assert intent_f1 >= MIN_INTENT_F1
-    assert entity_f1 >= MIN_ENTITY_F1
 
 
 def test_the_model_understands_phrases_it_was_not_trained_on(

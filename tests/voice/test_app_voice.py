@@ -61,10 +61,13 @@ def _log_in(client: TestClient) -> None:
     client.post("/login", data={"username": "sara", "password": PASSWORD, "csrf_token": token})
 
 
+ORIGIN = {"origin": "http://testserver"}  # the app's own page (the test client's WebSocket host)
+
+
 def _cookie(client: TestClient) -> dict[str, str]:
-    """The session cookie, as a browser sends it with the WebSocket handshake (the test client
-    does not add its cookie jar to WebSocket requests)."""
-    return {"cookie": f"handla_session={client.cookies['handla_session']}"}
+    """The session cookie and the page's origin, as a browser sends them with the WebSocket
+    handshake (the test client adds neither to WebSocket requests)."""
+    return {"cookie": f"handla_session={client.cookies['handla_session']}", **ORIGIN}
 
 
 def _messages_until(ws, kind: str) -> list[dict | bytes]:
@@ -79,7 +82,7 @@ def _messages_until(ws, kind: str) -> list[dict | bytes]:
 
 def test_the_voice_socket_needs_a_logged_in_staff_member(app_client) -> None:
     client, _ = app_client
-    with client.websocket_connect("/voice/ws") as ws:
+    with client.websocket_connect("/voice/ws", headers=ORIGIN) as ws:
         assert json.loads(ws.receive()["text"]) == {
             "type": "error", "message": "Logga in för att använda rösten."}  # fmt: skip
 

@@ -251,8 +251,17 @@ def _browser_page(
         context = browser.new_context(
             viewport=viewport or LANDSCAPE, locale="sv-SE", permissions=list(permissions)
         )
-        yield context.new_page()
+        page = context.new_page()
+        refused: list[str] = []  # the app's Content-Security-Policy must never block its pages
+
+        def watch(message) -> None:
+            if "Content Security Policy" in message.text:
+                refused.append(message.text)
+
+        page.on("console", watch)
+        yield page
         browser.close()
+        assert not refused, f"the CSP blocked something: {refused}"
 
 
 @pytest.fixture
@@ -264,7 +273,7 @@ def page() -> Iterator:
 def _axe(page, name: str) -> None:
     if not AXE.exists():
         pytest.skip("node_modules/axe-core is missing: run ./script/setup (needs npm)")
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # as DevTools would: a <script> tag would break the CSP
     result = page.evaluate("async () => await axe.run(document)")
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']]}"
@@ -624,4 +633,5 @@ def test_the_microphone_path_from_speech_to_a_spoken_answer(
         page.locator("#voice-confirm").get_by_role("button", name="Skicka").click()
         expect(page.locator("#chat-log .from-client")).to_have_text(f"Du: {text} tack")
         expect(page.locator("#chat-log .from-assistant")).to_contain_text("svarar inte just nu")
-        page.wait_for_function("window.decodedReplies >= 3", timeout=30_000)  # one per sentence
+        # one decoded WAV a sentence (a function: a string would be eval, which the CSP forbids)
+        page.wait_for_function("() => window.decodedReplies >= 3", timeout=30_000)

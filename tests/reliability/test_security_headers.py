@@ -1,0 +1,86 @@
+"""Every answer carries the security headers; the CSP forbids inline script and style, so no
+template or script may rely on them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from security_app import BASE, World, make_app, seed
+
+from assistant.db import upgrade_database
+from assistant.web.templating import STATIC_DIR, TEMPLATE_DIR
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    url = f"sqlite:///{tmp_path / 'handla.sqlite3'}"
+    upgrade_database(url)
+    client_id, product_id = seed(url)
+    app = make_app(url, tmp_path)
+    with TestClient(app, base_url=BASE) as client:
+        yield World(app, client, client_id, product_id)
+    app.state.engine.dispose()
+
+
+def _policy(headers) -> dict[str, str]:
+    directives = (
+        part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";")
+    )
+    return {name: value for name, value in directives}
+
+
+def test_pages_errors_files_and_api_answers_carry_the_headers(world: World) -> None:
+    answers = [
+        world.client.get("/login"),
+        world.client.get("/finns-inte"),
+        world.client.get("/static/handla.css"),
+        world.client.get("/api/health"),
+        world.client.post("/login", content=b"x" * 2_000_000),
+    ]
+    world.login("anna")
+    answers += [world.client.get(f"/clients/{world.client_id}"), world.client.get("/clients/2")]
+    for response in answers:
+        headers = response.headers
+        policy = _policy(headers)
+        assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
+        assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+        assert "unsafe" not in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "same-origin"
+    page = answers[-2]
+    assert page.headers["cache-control"] == "no-store"  # a client's page is not kept on the tablet
+
+
+INLINE = [
+    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
+    (re.compile(r"<style\b", re.I), "<style> block"),
+    (re.compile(r"\sstyle\s*=", re.I), "style attribute"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "event handler attribute"),
+    (re.compile(r"javascript:", re.I), "javascript: URL"),
+]
+UNSAFE_SCRIPT = [
+    (re.compile(r"\beval\s*\("), "eval"),
+    (re.compile(r"new\s+Function\b"), "new Function"),
+    (re.compile(r"setAttribute\(\s*[\"'](style|on)", re.I), "inline style or handler"),
+    (re.compile(r"set(Timeout|Interval)\(\s*[\"'`]"), "code in a string"),
+    (re.compile(r"\sstyle\s*=|\son[a-z]+\s*="), "markup with inline style or handler"),
+]
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATE_DIR.glob("*.html")), ids=lambda p: p.name)
+def test_templates_need_no_inline_script_or_style(path: Path) -> None:
+    text = path.read_text()
+    found = [what for pattern, what in INLINE if pattern.search(text)]
+    assert not found, f"{path.name}: {found}"
+
+
+@pytest.mark.parametrize("path", sorted(STATIC_DIR.glob("*.js")), ids=lambda p: p.name)
+def test_scripts_need_nothing_the_policy_forbids(path: Path) -> None:
+    text = path.read_text()
+    found = [what for pattern, what in UNSAFE_SCRIPT if pattern.search(text)]
+    assert not found, f"{path.name}: {found}"
