@@ -18,7 +18,12 @@ from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import Fee
 from assistant.orders.slots import LOCAL_TZ, as_utc
-from assistant.orders.statement_pdf import Statement, StatementOrder, statement_pdf
+from assistant.orders.statement_pdf import (
+    Statement,
+    StatementLine,
+    StatementOrder,
+    statement_pdf,
+)
 from assistant.orders.status import OrderStatus, status_label
 
 MONTHS = (
@@ -69,7 +74,10 @@ def monthly_statement(session: Session, client_id: int, year: int, month: int) -
                 order_id=order.id,
                 delivered=f"beställd {when:%Y-%m-%d}, leverans {sheet.slot}",
                 store=order.store.name,
-                lines=[(ln.name, ln.quantity_text, ln.discount, ln.total) for ln in sheet.lines],
+                lines=[
+                    StatementLine(ln.name, ln.quantity_text, ln.discount, ln.total, ln.offer)
+                    for ln in sheet.lines
+                ],
                 fees=dict(sheet.fees),
                 total=order.total_ore,
                 notes=fee_notes(order),

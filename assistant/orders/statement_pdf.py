@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from fpdf import FPDF
 
@@ -13,12 +14,23 @@ from assistant.orders.pricing import FEE_LABELS
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
+class StatementLine(NamedTuple):
+    name: str
+    quantity: str
+    """ "2 st", "ca 0,5 kg"."""
+    discount: int
+    total: int
+    """What the line cost, offers included."""
+    offer: str = ""
+    """The offer's condition ("2 för 50 kr") when one applied."""
+
+
 @dataclass(frozen=True, slots=True)
 class StatementOrder:
     order_id: int
     delivered: str
     store: str
-    lines: list[tuple[str, str, int, int]]  # name, quantity text ("2 st"), discount, total
+    lines: list[StatementLine]
     fees: dict[str, int] = field(default_factory=dict)
     """The fees the client paid, by name ("plock", "leverans", "faktura")."""
     total: int = 0
@@ -61,10 +73,11 @@ def statement_pdf(statement: Statement) -> bytes:
             title += f" – {order.status}"
         pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 10)
-        for name, quantity, discount, total in order.lines:
-            offer = f" (erbjudande −{format_sek(discount)})" if discount else ""
-            pdf.cell(140, 6, f"{quantity} {name}{offer}")
-            pdf.cell(0, 6, format_sek(total), align="R", new_x="LMARGIN", new_y="NEXT")
+        for line in order.lines:
+            saving = f"−{format_sek(line.discount)}"
+            offer = f" (erbjudande {line.offer}: {saving})" if line.discount else ""
+            pdf.cell(140, 6, f"{line.quantity} {line.name}{offer}")
+            pdf.cell(0, 6, format_sek(line.total), align="R", new_x="LMARGIN", new_y="NEXT")
         for label, amount in order.fee_rows:
             pdf.cell(140, 6, label)
             pdf.cell(0, 6, format_sek(amount), align="R", new_x="LMARGIN", new_y="NEXT")

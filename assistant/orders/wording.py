@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from assistant.db.models import OrderLine
 from assistant.orders.intake import Intake
+from catalog_matcher.quantities import read_amount
 
 SMALL_NUMBERS = {1: "en", 2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju",
                  8: "åtta", 9: "nio", 10: "tio", 11: "elva", 12: "tolv"}  # fmt: skip
@@ -56,9 +57,10 @@ def choice_question(line: OrderLine, brand: str = "") -> str:
         return f"{said.capitalize()} finns i de här förpackningarna. Vilken vill du ha?"
     if line.choice_reason == "brand" and brand:
         return f"Butiken har ingen {said} från {brand}. Vill du ha någon av de här?"
+    kind = " ".join(read_amount(said.split()).words) or said  # "två bröd" asks about "bröd"
     if line.choice_reason == "other":
-        return f"Vilken {said} vill du ha i stället?"
-    return f"Vilken sorts {said} menar du?"
+        return f"Vilken sorts {kind} vill du ha i stället?"
+    return f"Vilken sorts {kind} menar du?"
 
 
 def lines_text(count: Decimal | int) -> str:

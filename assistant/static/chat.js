@@ -133,6 +133,6 @@
   };
   setStatus("starting");
   pollStatus();
-  const last = log.lastElementChild;
-  if (last) last.scrollIntoView({ block: "nearest" });
+  // the newest message in view inside the log only: the page itself stays where it landed
+  log.scrollTop = log.scrollHeight;
 })();

@@ -5,9 +5,10 @@ deactivate). Every form is validated in full before anything is written."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -94,33 +95,79 @@ def _client_form(form: FormData, session: Session) -> ClientForm:
                       payment == "invoice")  # fmt: skip
 
 
-def _clients_page(
-    request: Request, session: Session, staff: StaffUser, status_code: int = 200, **extra: object
-) -> Response:
-    return render(
-        request,
-        "admin_clients.html",
-        status_code=status_code,
-        staff=staff,
-        clients=list(session.scalars(select(Client).order_by(Client.display_name))),
-        stores=list(session.scalars(select(Store).order_by(Store.name))),
-        staff_members=list(session.scalars(select(StaffUser).order_by(StaffUser.username))),
-        substitutions=SUBSTITUTION_LABELS,
-        speech_rates=SPEECH_RATES,
-        payers=PAYER_LABELS,
-        payments=PAYMENT_LABELS,
-        notice=take_notice(request),
-        **extra,
+def _form_values(form: FormData, session: Session) -> SimpleNamespace:
+    """What was typed into a refused client form, to show it again (nothing is lost)."""
+    store = str(form.get("store_id", ""))
+    rate = str(form.get("speech_rate", "1.0"))
+    ids = [int(v) for v in form.getlist("staff_id") if str(v).isdigit()]
+    return SimpleNamespace(
+        display_name=str(form.get("display_name", ""))[:100],
+        store_id=int(store) if store.isdigit() else None,
+        substitution=str(form.get("substitution", "ask")),
+        speech_rate=float(rate) if rate in SPEECH_RATES else 1.0,
+        staff=list(session.scalars(select(StaffUser).where(StaffUser.id.in_(ids)))),
+        unit=str(form.get("unit", ""))[:MAX_UNIT],
+        picking_payer=str(form.get("picking_payer", "client")),
+        delivery_payer=str(form.get("delivery_payer", "client")),
+        pays_by_invoice=form.get("payment", "invoice") == "invoice",
     )
+
+
+def _form_context(session: Session) -> dict[str, object]:
+    return {
+        "stores": list(session.scalars(select(Store).order_by(Store.name))),
+        "staff_members": list(session.scalars(select(StaffUser).order_by(StaffUser.username))),
+        "substitutions": SUBSTITUTION_LABELS,
+        "speech_rates": SPEECH_RATES,
+        "payers": PAYER_LABELS,
+        "payments": PAYMENT_LABELS,
+    }
+
+
+def _matches(client: Client, query: str) -> bool:
+    wanted = query.casefold()
+    return wanted in client.display_name.casefold() or wanted in (client.unit or "").casefold()
+
+
+def _clients_page(
+    request: Request,
+    session: Session,
+    staff: StaffUser,
+    status_code: int = 200,
+    query: str = "",
+    **extra: object,
+) -> Response:
+    """The client list (searchable by name or unit) with the form for a new client."""
+    everyone = list(session.scalars(select(Client).order_by(Client.display_name)))
+    query = " ".join(query.split())
+    shown = [c for c in everyone if _matches(c, query)] if query else everyone
+    return render(request, "admin_clients.html", status_code=status_code, staff=staff,
+                  clients=shown, total=len(everyone), query=query,
+                  notice=take_notice(request), **_form_context(session), **extra)  # fmt: skip
+
+
+def _client_page(
+    request: Request,
+    session: Session,
+    staff: StaffUser,
+    client: Client,
+    status_code: int = 200,
+    **extra: object,
+) -> Response:
+    """One client's settings and the deletion of all their data."""
+    extra.setdefault("values", client)
+    return render(request, "admin_client.html", status_code=status_code, staff=staff,
+                  client=client, **_form_context(session), **extra)  # fmt: skip
 
 
 @router.get("/clients")
 def clients(
     request: Request,
+    q: str = Query("", max_length=100),
     staff: StaffUser = Depends(require_admin),
     session: Session = DB_SESSION,
 ) -> Response:
-    return _clients_page(request, session, staff)
+    return _clients_page(request, session, staff, query=q)
 
 
 @router.post("/clients", dependencies=[Depends(require_csrf)])
@@ -129,10 +176,12 @@ async def add_client(
     staff: StaffUser = Depends(require_admin),
     session: Session = DB_SESSION,
 ) -> Response:
+    form = await request.form()
     try:
-        fields = _client_form(await request.form(), session)
+        fields = _client_form(form, session)
     except ValueError as error:
-        return _clients_page(request, session, staff, 422, error=str(error))
+        return _clients_page(request, session, staff, 422, error=str(error),
+                             new_values=_form_values(form, session))  # fmt: skip
     client = fields.apply_to(Client())
     session.add(client)
     session.flush()
@@ -147,6 +196,16 @@ def _client(session: Session, client_id: int) -> Client:
     return client
 
 
+@router.get("/clients/{client_id}")
+def client_settings(
+    client_id: int,
+    request: Request,
+    staff: StaffUser = Depends(require_admin),
+    session: Session = DB_SESSION,
+) -> Response:
+    return _client_page(request, session, staff, _client(session, client_id))
+
+
 @router.post("/clients/{client_id}", dependencies=[Depends(require_csrf)])
 async def update_client(
     client_id: int,
@@ -155,10 +214,12 @@ async def update_client(
     session: Session = DB_SESSION,
 ) -> Response:
     client = _client(session, client_id)
+    form = await request.form()
     try:
-        fields = _client_form(await request.form(), session)
+        fields = _client_form(form, session)
     except ValueError as error:
-        return _clients_page(request, session, staff, 422, error=str(error))
+        return _client_page(request, session, staff, client, 422, error=str(error),
+                            values=_form_values(form, session))  # fmt: skip
     fields.apply_to(client)
     return saved(request, "/admin/clients", f"Sparat: {client.display_name}.",
                  f"#client-{client.id}")  # fmt: skip
@@ -176,7 +237,7 @@ async def delete_client(
     form = await request.form()
     if form.get("confirm_name", "") != client.display_name:
         message = f"Skriv kundens namn ({client.display_name}) för att bekräfta borttagningen."
-        return _clients_page(request, session, staff, 422, error=message)
+        return _client_page(request, session, staff, client, 422, delete_error=message)
     pending = session.scalar(
         select(Order.id).where(Order.client_id == client.id, Order.status.in_(UNFINISHED))
     )
@@ -185,10 +246,11 @@ async def delete_client(
             f"{client.display_name} har en beställning som butiken ännu inte har fått "
             f"(order {pending}). Vänta tills den är levererad till butiken eller avbruten."
         )
-        return _clients_page(request, session, staff, 422, error=message)
+        return _client_page(request, session, staff, client, 422, delete_error=message)
+    name = client.display_name
     session.delete(client)
     delete_recordings(request.app.state.settings.data_dir, client_id)
-    return RedirectResponse("/admin/clients", status_code=303)
+    return saved(request, "/admin/clients", f"Borttagen: {name} och alla uppgifter.")
 
 
 def _staff_page(
@@ -197,7 +259,7 @@ def _staff_page(
     members = list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
     return render(request, "admin_staff.html", status_code=status_code, staff=staff,
                   members=members, roles=ROLE_LABELS, min_length=MIN_PASSWORD_LENGTH,
-                  **extra)  # fmt: skip
+                  notice=take_notice(request), **extra)  # fmt: skip
 
 
 @router.get("/staff")
@@ -230,10 +292,11 @@ async def add_staff_account(
         error = "Lösenorden är inte lika."
     elif role not in ROLE_LABELS:
         error = "Välj en roll."
-    if error:
-        return _staff_page(request, session, staff, 422, error=error)
+    if error:  # the name and role are shown again; passwords are typed again
+        return _staff_page(request, session, staff, 422, error=error, username=username,
+                           role=role)  # fmt: skip
     session.add(StaffUser(username=username, password_hash=hash_password(password), role=role))
-    return RedirectResponse("/admin/staff", status_code=303)
+    return saved(request, "/admin/staff", f"Sparat: kontot {username} är skapat.")
 
 
 @router.post("/staff/{member_id}/active", dependencies=[Depends(require_csrf)])
@@ -254,4 +317,5 @@ async def set_active(
     member.active = active
     if not active:
         end_sessions(session, member.id)  # logged out on every tablet at once
-    return RedirectResponse("/admin/staff", status_code=303)
+    state = "aktivt" if active else "avstängt"
+    return saved(request, "/admin/staff", f"Sparat: kontot {member.username} är {state}.")

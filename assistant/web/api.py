@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.chat.history import todays_messages
-from assistant.db.models import Order, StaffUser
+from assistant.db.models import StaffUser
 from assistant.orders.basket_state import basket_state
-from assistant.orders.slots import as_utc, slot_label
+from assistant.orders.history import order_slot_label, placed_orders
+from assistant.orders.slots import as_utc
 from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff
 
@@ -36,27 +36,19 @@ def orders(
 ) -> list[dict[str, Any]]:
     """The client's placed orders, newest first."""
     client = client_for(session, staff, client_id)
-    rows = session.scalars(
-        select(Order)
-        .where(Order.client_id == client.id, Order.status != "basket")
-        .order_by(Order.id.desc())
-        .limit(MAX_ORDERS)
-    )
     return [
         {
             "id": order.id,
             "status": order.status,
             "total_ore": order.total_ore,
-            "slot": slot_label(as_utc(order.slot.starts_at), as_utc(order.slot.ends_at))
-            if order.slot
-            else None,
+            "slot": order_slot_label(order) or None,
             "confirmed_at": as_utc(order.confirmed_at).isoformat() if order.confirmed_at else None,
             "lines": [
                 {"product_id": line.product_id, "quantity": float(line.quantity)}
                 for line in order.lines
             ],
         }
-        for order in rows
+        for order in placed_orders(session, client.id, MAX_ORDERS)
     ]
 
 

@@ -1,4 +1,5 @@
-"""Rendering the client (tablet) page: the search, open choices, the basket, checkout, chat."""
+"""Rendering the client (tablet) page: the search, open choices and wishes, the basket,
+checkout, the chat and the client's recent orders."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from sqlalchemy.orm import Session
 from assistant.chat.history import todays_messages
 from assistant.db.models import Client, StaffUser
 from assistant.orders.basket_state import BasketState, basket_state
+from assistant.orders.history import recent_orders
 from assistant.orders.slots import LOCAL_TZ, as_utc
 from assistant.orders.wording import intake_notes
 from assistant.voice.recordings import is_recording
+from assistant.web.client_mode import client_mode_of
+from assistant.web.notice import take_notice
 from assistant.web.security import csrf_token
 from assistant.web.templating import render, templates
 
@@ -44,6 +48,7 @@ def render_parts(request: Request, session: Session, client: Client) -> dict[str
         "basket": state,
         "csrf_token": csrf_token(request),
         "confirm_key": _confirm_key(state),
+        "client_mode": client_mode_of(request.session),
     }
     return {
         "val": templates.get_template("_choices.html").render(context),
@@ -63,6 +68,7 @@ def render_client(
     state = basket_state(session, client)
     added_ids = set(flash.get("added", []))
     added = [line for line in state.lines if line.id in added_ids]
+    extra.setdefault("notice", take_notice(request))
     return render(
         request,
         "client.html",
@@ -74,6 +80,7 @@ def render_client(
         added=added,
         notes=flash.get("notes", []),
         chat=todays_messages(session, client.id),
+        orders=recent_orders(session, client.id),
         debug_recording_until=_recording_until(client),
         **extra,
     )

@@ -1,4 +1,4 @@
-"""Login, logout, the staff client list and the client page."""
+"""Login, logout, the staff client list, the client page and client mode on and off."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from assistant.db.models import StaffUser
+from assistant.db.models import Client, StaffUser
 from assistant.orders.catalog_index import MAX_ITEM_TEXT
 from assistant.orders.errors import ServiceError
 from assistant.orders.intake import search_for_line, take_text
+from assistant.web.client_mode import client_mode_of, end_client_mode, start_client_mode
 from assistant.web.client_page import (
     intake_notes,
     remember,
@@ -18,6 +19,7 @@ from assistant.web.client_page import (
     see_client,
 )
 from assistant.web.deps import DB_SESSION
+from assistant.web.notice import saved
 from assistant.web.security import (
     authenticate,
     client_address,
@@ -28,6 +30,7 @@ from assistant.web.security import (
     login_wait,
     record_login_failure,
     require_csrf,
+    verify_password,
     visible_clients,
     wait_message,
 )
@@ -90,8 +93,41 @@ def client_view(
     staff: StaffUser = Depends(current_staff),
     session: Session = DB_SESSION,
 ) -> Response:
+    if client_mode_of(request.session) == client_id and session.get(Client, client_id) is None:
+        end_client_mode(request.session)  # the client was deleted: nothing to lock the tablet to
+        return RedirectResponse("/staff/clients", status_code=303)
     client = client_for(session, staff, client_id)
     return render_client(request, session, staff, client)
+
+
+@router.post("/clients/{client_id}/client-mode", dependencies=[Depends(require_csrf)])
+def start_client_mode_route(
+    client_id: int,
+    request: Request,
+    staff: StaffUser = Depends(current_staff),
+    session: Session = DB_SESSION,
+) -> Response:
+    """ "Kundläge": this browser shows only this client's page until staff leave it."""
+    client = client_for(session, staff, client_id)
+    start_client_mode(request.session, client.id)
+    return see_client(request, client.id, anchor="")
+
+
+@router.post("/clients/{client_id}/client-mode/leave", dependencies=[Depends(require_csrf)])
+def leave_client_mode(
+    client_id: int,
+    request: Request,
+    password: str = Form("", max_length=200),
+    staff: StaffUser = Depends(current_staff),
+    session: Session = DB_SESSION,
+) -> Response:
+    """Back to the staff pages, with the logged-in staff member's password."""
+    client = client_for(session, staff, client_id)
+    if not verify_password(staff.password_hash, password):
+        return render_client(request, session, staff, client, 403,
+                             leave_error="Fel lösenord. Kundläget är kvar.")  # fmt: skip
+    end_client_mode(request.session)
+    return saved(request, f"/clients/{client.id}", "Kundläget är avslutat.")
 
 
 @router.get("/clients/{client_id}/parts")
@@ -129,7 +165,7 @@ def find_item(
     try:
         if line_id is not None:
             search_for_line(session, client.id, line_id, text, actor=staff.id)
-            return see_client(request, client.id, anchor="#val")
+            return see_client(request, client.id, anchor=f"#val-{line_id}")
         intake = take_text(session, client.id, text, actor=staff.id)
     except ServiceError as refusal:
         session.rollback()
@@ -140,4 +176,4 @@ def find_item(
     if not intake.changed:
         return render_client(request, session, staff, client, notice=" ".join(notes), typed=text)
     remember(request, added=[a.line.id for a in intake.added], notes=notes)
-    return see_client(request, client.id, anchor="#val" if intake.choices else "#sok")
+    return see_client(request, client.id, anchor="#sok")  # the choices follow the search field

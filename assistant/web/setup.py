@@ -29,6 +29,7 @@ from assistant.web import (
     shopping,
     staff,
 )
+from assistant.web.client_mode import ClientModeGuard
 from assistant.web.guards import BAD_INPUT
 from assistant.web.security import SESSION_LIFETIME, LoginRequired
 from assistant.web.templating import STATIC_DIR, render
@@ -44,6 +45,7 @@ def install_web(app: FastAPI) -> None:
     settings = app.state.settings
     if _no_staff_yet(app):  # first run: say how to create the first admin (no default password)
         print(FIRST_RUN_HINT, file=sys.stderr)
+    app.add_middleware(ClientModeGuard)  # inside the session middleware: it reads the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

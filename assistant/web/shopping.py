@@ -24,6 +24,7 @@ from assistant.orders.receipt import order_receipt
 from assistant.orders.status import status_text
 from assistant.web.client_page import remember, render_client
 from assistant.web.deps import DB_SESSION
+from assistant.web.notice import saved, take_notice
 from assistant.web.security import client_for, current_staff, require_csrf
 from assistant.web.templating import render
 
@@ -38,16 +39,20 @@ def _change(
     staff: StaffUser,
     client_id: int,
     action: Callable[[], Any],
-    anchor: str = BASKET,
+    anchor: str | Callable[[Any], str] = BASKET,
 ) -> Response:
-    """Run one service call for a client this staff member may see; redirect or explain."""
+    """Run one service call for a client this staff member may see; redirect or explain.
+
+    The redirect lands on `anchor` (or `anchor(result)`): the part of the page the change is
+    about, so a tap does not make the page jump away from it."""
     client = client_for(session, staff, client_id)
     try:
-        action()
+        result = action()
     except ServiceError as refusal:
         session.rollback()
         return render_client(request, session, staff, client, 422, error=refusal.message)
-    return RedirectResponse(f"/clients/{client.id}{anchor}", status_code=303)
+    where = anchor(result) if callable(anchor) else anchor
+    return RedirectResponse(f"/clients/{client.id}{where}", status_code=303)
 
 
 @router.post("/basket")
@@ -76,10 +81,11 @@ def choose_card(
     session: Session = DB_SESSION,
 ) -> Response:
     """A tapped picture card of an open choice (or of a wish staff settle): that product, for
-    the amount the client said."""
+    the amount the client said. The page lands on the search with "Lagt i korgen" and the
+    next open choice below it."""
     return _change(request, session, staff, client_id, lambda: _added(request, choose(
         session, client_id, line_id, product_id, actor=staff.id
-    )), anchor="#val")  # fmt: skip
+    )), anchor="#sok")  # fmt: skip
 
 
 @router.post("/basket/{line_id}/others")
@@ -93,7 +99,7 @@ def show_others(
     """ "Nej, visa andra": the next cards of an open choice, or a chosen line back to a choice."""
     return _change(request, session, staff, client_id, lambda: reopen(
         session, client_id, line_id, actor=staff.id
-    ), anchor="#val")  # fmt: skip
+    ), anchor=f"#val-{line_id}")  # fmt: skip
 
 
 def _added(request: Request, line: OrderLine) -> OrderLine:
@@ -113,7 +119,7 @@ def change_quantity(
     """The − / + buttons post the new quantity (so a double tap does not count twice)."""
     return _change(request, session, staff, client_id, lambda: set_quantity(
         session, client_id, line_id, quantity, actor=staff.id
-    ))  # fmt: skip
+    ), anchor=lambda line: f"#rad-{line.id}" if line else BASKET)  # fmt: skip
 
 
 @router.post("/basket/{line_id}/remove")
@@ -121,12 +127,14 @@ def remove(
     client_id: int,
     line_id: int,
     request: Request,
+    back: str = Form("korg", pattern="^(korg|sok)$"),
     staff: StaffUser = Depends(current_staff),
     session: Session = DB_SESSION,
 ) -> Response:
+    """A basket line removed, or an open choice or wish skipped ("Hoppa över": `back=sok`)."""
     return _change(request, session, staff, client_id, lambda: remove_line(
         session, client_id, line_id, actor=staff.id
-    ))  # fmt: skip
+    ), anchor=f"#{back}")  # fmt: skip
 
 
 @router.post("/basket/{line_id}/substitution")
@@ -140,7 +148,7 @@ def substitution(
 ) -> Response:
     return _change(request, session, staff, client_id, lambda: set_substitution(
         session, client_id, line_id, choice, actor=staff.id
-    ))  # fmt: skip
+    ), anchor=f"#rad-{line_id}")  # fmt: skip
 
 
 @router.post("/slot")
@@ -182,7 +190,7 @@ def confirm(
     worker = getattr(request.app.state, "outbox_worker", None)
     if worker is not None:
         worker.wake()
-    return RedirectResponse(f"/clients/{client.id}/orders/{order.id}", status_code=303)
+    return saved(request, f"/clients/{client.id}/orders/{order.id}", "Tack!")
 
 
 receipts = APIRouter()
@@ -202,4 +210,4 @@ def receipt(
     except ServiceError:
         raise HTTPException(status_code=404, detail="Beställningen finns inte.") from None
     return render(request, "receipt.html", staff=staff, client=client, receipt=shown,
-                  status=status_text(shown.status))  # fmt: skip
+                  status=status_text(shown.status), thanks=take_notice(request))  # fmt: skip

@@ -1,4 +1,5 @@
-"""Jinja2 templates with the CSRF token and the logged-in staff available in every page."""
+"""Jinja2 templates with the CSRF token, the logged-in staff and client mode (the client whose
+page the tablet is locked to, which hides the staff menu and tools) in every page."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from assistant.web.client_mode import client_mode_of
 from assistant.web.security import csrf_token
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -17,6 +19,7 @@ templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 
 def render(request: Request, name: str, status_code: int = 200, **context: object):
     context.setdefault("staff", None)
+    context.setdefault("client_mode", client_mode_of(request.session))
     return templates.TemplateResponse(
         request, name, {"csrf_token": csrf_token(request), **context}, status_code=status_code
     )

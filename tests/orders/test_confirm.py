@@ -145,7 +145,7 @@ def test_monthly_statement_lists_orders_lines_offers_and_fees(sessions, shop):
         assert statement.month == "november 2026" and statement.client_name == "Åsa Öberg"
         (order,) = statement.orders
         assert order.order_id == order_id and order.store == "Willys Växjö"
-        assert order.lines[0] == ("Mellanmjölk 1,5 l", "3 st", 400, 3950)
+        assert order.lines[0] == ("Mellanmjölk 1,5 l", "3 st", 400, 3950, "2 för 25\u00a0kr")
         assert order.lines[1][1] == "0,75 kg"
         assert order.fees == {"plock": 4900, "leverans": 5900, "faktura": 1900}
         assert statement.total == 3950 + 2246 + 12700

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from assistant.orders.retry import MAX_DELAY, QUICK_ATTEMPTS, needs_staff, next_attempt_at
-from assistant.orders.statement_pdf import Statement, StatementOrder, statement_pdf
+from assistant.orders.statement_pdf import Statement, StatementLine, StatementOrder, statement_pdf
 
 
 def test_quick_attempts_then_staff_are_told_and_the_backoff_doubles():
@@ -19,7 +19,7 @@ def test_statement_pdf_has_swedish_text():
         1,
         "2026-11-12",
         "Willys Växjö",
-        [("Mellanmjölk", "3 st", 480, 3990)],
+        [StatementLine("Mellanmjölk", "3 st", 480, 3990, "3 för 39,90 kr")],
         {"leverans": 5900},
         9890,
     )

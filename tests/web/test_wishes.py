@@ -39,7 +39,7 @@ def test_staff_settle_a_wish_by_searching_other_words(web: WebWorld, migrated_ur
     wish = _wish(migrated_url, greta, "det grova brödet")
     web.login("anna")
     queue = web.client.get("/staff/queue").text
-    assert "det grova brödet" in queue and f'href="/clients/{greta}"' in queue
+    assert "det grova brödet" in queue and f'href="/clients/{greta}#val-{wish}"' in queue
     page = web.client.get(f"/clients/{greta}").text
     assert "”det grova brödet” finns inte i butiken." in page
     assert "Personal: sök med andra ord" in page
