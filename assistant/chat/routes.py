@@ -18,7 +18,7 @@ from assistant.chat.history import record_turn
 from assistant.chat.messages import clean_message
 from assistant.chat.rasa_client import ChatReply, ChatResult, RasaClient
 from assistant.db.models import Product, StaffUser
-from assistant.web.deps import DB_SESSION
+from assistant.web.deps import DB_SESSION, reads_only
 from assistant.web.security import client_for, current_staff
 from assistant.web.templating import templates
 
@@ -60,7 +60,9 @@ def sender_id(client_id: int) -> str:
     return f"client-{client_id}"
 
 
-@router.post("/clients/{client_id}/chat", dependencies=[Depends(require_csrf_header)])
+@router.post(
+    "/clients/{client_id}/chat", dependencies=[Depends(reads_only), Depends(require_csrf_header)]
+)
 def chat(
     client_id: int,
     message: ChatIn,
@@ -74,8 +76,8 @@ def chat(
     else:
         cleaned = clean_message(message.text)
         shown, sent, refusal = cleaned.text or "…", cleaned.text, cleaned.refusal
-    # The actions write the basket while Rasa answers: hold no transaction (no SQLite write
-    # lock) across the call.
+    # The actions write the basket while Rasa answers: hold no transaction across the call (the
+    # login check above only read); the turn is then kept in a transaction of its own.
     session.commit()
     if refusal:
         result = ChatResult("ready", [ChatReply(text=refusal)])

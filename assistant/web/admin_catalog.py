@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from assistant.catalog_import import CatalogFormatError, check_catalog
 from assistant.catalog_jobs import new_job, read_status, running_job, save_upload, start_import
 from assistant.db.models import StaffUser
+from assistant.web.deps import reads_only
 from assistant.web.security import require_admin, require_csrf
 from assistant.web.templating import render
 
@@ -39,7 +40,7 @@ def catalog_page(request: Request, staff: StaffUser = Depends(require_admin)) ->
     return render(request, "admin_catalog.html", staff=staff, running=running)
 
 
-@router.post("/catalog", dependencies=[Depends(require_csrf)])
+@router.post("/catalog", dependencies=[Depends(reads_only), Depends(require_csrf)])
 async def upload_catalog(request: Request, staff: StaffUser = Depends(require_admin)) -> Response:
     data_dir = request.app.state.settings.data_dir
     form = await request.form()

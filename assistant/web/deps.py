@@ -10,10 +10,18 @@ from sqlalchemy.orm import Session
 from assistant.db import session_scope
 
 
+def reads_only(request: Request) -> None:
+    """Route dependency, listed before the others: this post only reads through the request's
+    session (its writes, if any, go through their own transactions), so on SQLite it takes no
+    write lock while it checks the login (the chat, while Rasa answers; a catalog upload, while
+    an import holds the lock)."""
+    request.state.reads_only = True
+
+
 def _request_session(request: Request) -> Iterator[Session]:
     # pages (GET) only read: no write lock on SQLite
-    with session_scope(request.app.state.sessions,
-                       read_only=request.method in ("GET", "HEAD")) as session:  # fmt: skip
+    read_only = request.method in ("GET", "HEAD") or getattr(request.state, "reads_only", False)
+    with session_scope(request.app.state.sessions, read_only=read_only) as session:
         yield session
 
 
