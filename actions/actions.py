@@ -18,7 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalog import client_id_of, sessions
 from actions.conversation import Conversation, Reply, Turn
+from assistant.chat.history import record_turn
 from assistant.db import session_scope
+from assistant.orders.catalog_index import warm_index
 from assistant.orders.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -36,25 +38,39 @@ def _turn(tracker: Tracker) -> Turn:
     return Turn(str(message.get("text") or "")[:MAX_TEXT], str(intent), entities)
 
 
+def _shown(tracker: Tracker, turn: Turn) -> str:
+    """What the chat shows the client said: the app's words for a tapped card, else the text."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return str(metadata.get("shown") or turn.text)[:MAX_TEXT]
+
+
 def respond(
     dispatcher: CollectingDispatcher, tracker: Tracker, handler: Callable[[Conversation], None]
 ) -> list[EventType]:
-    """Run one handler for the sender's client and say its replies."""
+    """Run one handler for the sender's client, keep the turn in the day's chat (in the same
+    transaction as the basket change) and say its replies."""
     client_id = client_id_of(tracker.sender_id)
     if client_id is None:
         dispatcher.utter_message(text=NO_CLIENT)
         return []
+    turn = _turn(tracker)
     replies: list[Reply]
+    with session_scope(sessions(), read_only=True) as session:  # build or check the store's
+        warm_index(session, client_id)  # matcher index before taking the write lock
     try:
         with session_scope(sessions()) as session:
-            conversation = Conversation(session, client_id, _turn(tracker))
+            conversation = Conversation(session, client_id, turn)
             handler(conversation)
             replies = conversation.replies
-    except ServiceError as refusal:
-        replies = [Reply(f"{refusal.message} Inget har ändrats.")]
-    except Exception:
-        log.exception("the turn failed")
-        replies = [Reply(FAILED)]
+            record_turn(session, client_id, _shown(tracker, turn), [r.as_json() for r in replies])
+    except Exception as error:  # nothing of the turn was written; say so, and keep that
+        if isinstance(error, ServiceError):
+            replies = [Reply(f"{error.message} Inget har ändrats.")]
+        else:
+            log.exception("the turn failed")
+            replies = [Reply(FAILED)]
+        with session_scope(sessions()) as session:
+            record_turn(session, client_id, _shown(tracker, turn), [r.as_json() for r in replies])
     for reply in replies:
         dispatcher.utter_message(text=reply.text, json_message=reply.custom,
                                  buttons=reply.buttons or [])  # fmt: skip
@@ -95,6 +111,12 @@ ACTIONS = {
     "action_usual_order": Conversation.usual_order,
     "action_cancel": Conversation.cancel,
     "action_understand": Conversation.fallback,
+    "action_greet": Conversation.greet,
+    "action_goodbye": Conversation.goodbye,
+    "action_thank": Conversation.thank,
+    "action_help": Conversation.help,
+    "action_wait": Conversation.wait,
+    "action_out_of_scope": Conversation.out_of_scope,
 }
 for _name, _handler in ACTIONS.items():
     globals()[_name] = _action(_name, _handler)

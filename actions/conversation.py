@@ -74,6 +74,10 @@ class Reply:
     custom: dict[str, Any] | None = None
     buttons: list[dict[str, str]] | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        """As the chat keeps and shows it (the shape of Rasa's REST answer)."""
+        return {"text": self.text, "custom": self.custom or {}, "buttons": self.buttons or []}
+
 
 @dataclass
 class Turn:
@@ -699,6 +703,28 @@ class Conversation:
             self.say("Jag hittar ingen tidigare beställning. " + ASK_WHAT)
             return
         self._report_intake(intake)
+
+    # -- words that change nothing ---------------------------------------------------------
+
+    def greet(self) -> None:
+        self.say("Hej! Vad vill du handla i dag?")
+
+    def goodbye(self) -> None:
+        self.say("Hej då, ha en fin dag!")
+
+    def thank(self) -> None:
+        self.say("Varsågod! Säg till om du vill ha något mer.")
+
+    def help(self) -> None:
+        self.say("Säg vad du vill handla, till exempel ”två liter mjölk och en limpa”. Du kan "
+                 "fråga vad det kostar, ändra eller ta bort en vara, och säga ”det var allt” när "
+                 "du är klar. Innan något skickas frågar jag dig.")  # fmt: skip
+
+    def wait(self) -> None:
+        self.say("Ingen brådska, jag väntar. Säg till när du vill fortsätta.")
+
+    def out_of_scope(self) -> None:
+        self.say("Förlåt, det kan jag inte hjälpa till med. Jag hjälper dig att handla mat.")
 
     def fallback(self) -> None:
         """Not understood by the NLU: a short answer to what is on the table, or the intake

@@ -66,6 +66,8 @@ def converse(app: App, client_id: int, stop_at: float, think: float, tally: Tall
             answer = http.post(f"/clients/{client_id}/chat", json={"text": text},
                                headers={"X-CSRF-Token": csrf})  # fmt: skip
             took = time.perf_counter() - begun
+            if answer.status_code != 200:
+                raise ValueError(f"HTTP {answer.status_code}: {answer.text[:160]}")
             replies = " ".join(r["text"] for r in answer.json()["replies"])
             failed = answer.status_code != 200 or any(f in replies for f in FAILURES)
         except (httpx.HTTPError, ValueError, KeyError) as error:

@@ -33,6 +33,8 @@ class ChatReply:
 class ChatResult:
     status: RasaStatus
     replies: list[ChatReply]
+    kept: bool = False
+    """The assistant's actions kept the turn in the day's chat (with the basket change)."""
 
 
 CHANNEL_PATH = "/webhooks/handla/webhook"
@@ -66,8 +68,10 @@ class RasaClient:
             return "ready"
         return "starting"
 
-    def send(self, sender_id: str, text: str) -> ChatResult:
-        body = json.dumps({"sender": sender_id, "message": text}).encode()
+    def send(self, sender_id: str, text: str, shown: str = "") -> ChatResult:
+        """One turn; `shown` is what the chat shows the client said (a tapped card's name)."""
+        message = {"sender": sender_id, "message": text, "metadata": {"shown": shown or text}}
+        body = json.dumps(message).encode()
         stamp = f"{time.time():.3f}"
         headers = {
             "Content-Type": "application/json",
@@ -89,7 +93,7 @@ class RasaClient:
         if not any(reply.text or reply.custom for reply in replies):
             # Rasa answers nothing when a custom action failed (e.g. the action server is down)
             return ChatResult("ready", [ChatReply(text=NO_ANSWER_REPLY)])
-        return ChatResult("ready", replies)
+        return ChatResult("ready", replies, kept=True)
 
     def close(self) -> None:
         self._http.close()

@@ -76,15 +76,16 @@ def chat(
     else:
         cleaned = clean_message(message.text)
         shown, sent, refusal = cleaned.text or "…", cleaned.text, cleaned.refusal
-    # The actions write the basket while Rasa answers: hold no transaction across the call (the
-    # login check above only read); the turn is then kept in a transaction of its own.
+    # The actions write the basket, and keep the turn in the day's chat, while Rasa answers:
+    # this request only read (no write lock held across the call, none taken per turn).
     session.commit()
     if refusal:
         result = ChatResult("ready", [ChatReply(text=refusal)])
     else:
-        result = rasa.send(sender_id(client.id), sent)
+        result = rasa.send(sender_id(client.id), sent, shown)
     replies = [asdict(reply) for reply in result.replies]
-    record_turn(session, client.id, shown, replies)
+    if not result.kept:  # answered here (odd input, Rasa down): kept here
+        record_turn(session, client.id, shown, replies)
     html = templates.get_template("_chat_message.html")
     messages = [{"speaker": "client", "text": shown, "payload": {}}] + [
         {"speaker": "assistant", "text": r["text"], "payload": r} for r in replies

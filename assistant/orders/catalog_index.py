@@ -109,3 +109,11 @@ def purchase_prior(session: Session, client_id: int) -> list[Purchase]:
 def client_index(session: Session, client: Client) -> CatalogIndex | None:
     """The index of the client's store (None when the client has no store yet)."""
     return store_index(session, client.store_id) if client.store_id is not None else None
+
+
+def warm_index(session: Session, client_id: int) -> None:
+    """Build (or check) the client's store index in a read-only transaction, so that a turn's
+    write transaction never holds the database while an index is built."""
+    client = session.get(Client, client_id)
+    if client is not None:
+        client_index(session, client)

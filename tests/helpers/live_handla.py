@@ -88,14 +88,17 @@ def live_handla(
         check=True,
         capture_output=True,
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    logs = tmp / "data" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with (logs / "app.log").open("ab") as app_log:  # beside Rasa's and the action server's
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "serve"],
+            env=env,
+            cwd=ROOT,
+            stdout=app_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     live = LiveHandla(f"http://127.0.0.1:{port}", tmp / "data", env, process)
     try:
         _wait(live, 120)
