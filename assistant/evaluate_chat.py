@@ -114,7 +114,9 @@ class App:
     def say(self, client_id: int, text: str) -> str:
         page = self.http.get(f"/clients/{client_id}")
         token = PAGE_CSRF.search(page.text)
-        assert token, "the client page has no chat"
+        if token is None:
+            raise SystemExit(f"/clients/{client_id} has no chat: {page.status_code} {page.url}\n"
+                             f"{page.text[:600]}")  # fmt: skip
         answer = self.http.post(
             f"/clients/{client_id}/chat", json={"text": text}, headers={"X-CSRF-Token": token[1]}
         )

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from assistant.db.models import DeliverySlot, Order
 from assistant.orders.basket import Actor, basket_for, record
 from assistant.orders.errors import ServiceError
-from assistant.orders.slot_patterns import refresh_slots
 from assistant.orders.slots import SlotRefused, SlotState, as_utc, check_bookable
 
 MAX_SLOTS_SHOWN = 60
@@ -24,10 +23,10 @@ MAX_SLOTS_SHOWN = 60
 def available_slots(
     session: Session, store_id: int, now: datetime | None = None
 ) -> list[DeliverySlot]:
-    """The store's coming slots that still have room and are before their cut-off (the weekly
-    patterns' slots are made first, at most once an hour)."""
+    """The store's coming slots that still have room and are before their cut-off. Reading
+    them writes nothing (pages and the chat read in read-only transactions); the weekly
+    patterns' slots are made at start and by the housekeeper (`assistant.housekeeping`)."""
     now = as_utc(now or datetime.now(UTC))
-    refresh_slots(session, store_id, now)
     return list(
         session.scalars(
             select(DeliverySlot)

@@ -102,6 +102,13 @@ def ensure_slots(
     return created
 
 
+def refresh_all_slots(session: Session, now: datetime | None = None) -> None:
+    """`refresh_slots` for every store with a weekly pattern (the housekeeper's round)."""
+    stores = session.scalars(select(SlotPattern.store_id).where(SlotPattern.active).distinct())
+    for store_id in list(stores):
+        refresh_slots(session, store_id, now)
+
+
 def refresh_slots(session: Session, store_id: int, now: datetime | None = None) -> None:
     """`ensure_slots` for one store when its slots were last made an hour ago or more. The
     conditional UPDATE of the store's stamp lets one request (or process) do it."""

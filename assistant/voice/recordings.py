@@ -104,28 +104,3 @@ def _delete_folders_except(root: Path, recording: set[int]) -> int:
                 shutil.rmtree(folder, ignore_errors=True)
                 deleted += 1
     return deleted
-
-
-class RecordingJanitor(threading.Thread):
-    """Deletes expired debug recordings: once when started (what a stopped app left, before
-    anything is served) and then every `interval` seconds until `stop()`."""
-
-    def __init__(self, sessions: sessionmaker[Session], data_dir: Path, interval: float = 600):
-        super().__init__(name="handla-recordings", daemon=True)
-        self._sessions, self._data_dir, self._interval = sessions, data_dir, interval
-        self._stopping = threading.Event()
-
-    def start(self) -> None:
-        purge_expired(self._sessions, self._data_dir)
-        super().start()
-
-    def run(self) -> None:
-        while not self._stopping.wait(self._interval):
-            try:
-                purge_expired(self._sessions, self._data_dir)
-            except Exception:  # e.g. the database restarting: try again next round
-                log.exception("recordings: purge failed")
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self.join(5)

@@ -26,7 +26,6 @@ from assistant.orders.slot_patterns import (
     delete_pattern,
     delete_slot,
     pattern_label,
-    refresh_slots,
     set_slot_capacity,
     update_pattern,
 )
@@ -142,9 +141,7 @@ def slots(
     staff: StaffUser = Depends(require_admin),
     session: Session = DB_SESSION,
 ) -> Response:
-    store = _store(session, store_id)
-    refresh_slots(session, store.id)
-    return _page(request, session, staff, store)
+    return _page(request, session, staff, _store(session, store_id))
 
 
 @router.post("/stores/{store_id}/slots", dependencies=[Depends(require_csrf)])

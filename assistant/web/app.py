@@ -17,9 +17,9 @@ from assistant.chat.routes import router as chat_router
 from assistant.config import Settings, load_settings
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Product, Store
+from assistant.housekeeping import Housekeeper
 from assistant.orders import start_outbox_worker
 from assistant.orders.slot_patterns import ensure_slots
-from assistant.voice.recordings import RecordingJanitor
 from assistant.voice.web import install_voice
 from assistant.web.admin_catalog import MAX_UPLOAD_BODY
 from assistant.web.guards import database_busy, ids_in_range, install_guards
@@ -59,8 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.outbox_worker = start_outbox_worker(
             app.state.sessions, channels=channels, workers=app.state.settings.outbox_workers
         )
-        janitor = RecordingJanitor(app.state.sessions, app.state.settings.data_dir)
-        janitor.start()  # expired debug recordings go even when nobody records
+        janitor = Housekeeper(app.state.sessions, app.state.settings.data_dir)
+        janitor.start()  # slots rolled forward, expired recordings and old chat deleted
         try:
             yield
         finally:

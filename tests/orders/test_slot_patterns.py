@@ -25,6 +25,8 @@ from assistant.orders.slot_patterns import (
     delete_pattern,
     delete_slot,
     ensure_slots,
+    refresh_all_slots,
+    refresh_slots,
     set_slot_capacity,
     slot_times,
     update_pattern,
@@ -132,15 +134,19 @@ def test_two_writers_at_once_make_each_slot_once(sessions):
     assert len(_slots(sessions, store)) == 11
 
 
-def test_listing_slots_makes_them_at_most_once_an_hour(sessions):
+def test_the_housekeeper_makes_slots_at_most_once_an_hour(sessions):
     store = _store(sessions)
     with session_scope(sessions) as s:
-        assert available_slots(s, store, MONDAY) == []  # stamps the store
+        s.add(SlotPattern(store_id=store, weekday=0, starts=time(8), ends=time(9),
+                          capacity=4, cutoff_hours=2, active=False))  # fmt: skip
+        refresh_slots(s, store, MONDAY)  # stamps the store
         s.add(SlotPattern(store_id=store, weekday=1, starts=time(16), ends=time(18),
                           capacity=4, cutoff_hours=2, active=True))  # fmt: skip
     with session_scope(sessions) as s:
+        refresh_all_slots(s, MONDAY + timedelta(minutes=30))
         assert available_slots(s, store, MONDAY + timedelta(minutes=30)) == []
     with session_scope(sessions) as s:
+        refresh_all_slots(s, MONDAY + timedelta(hours=1))
         found = available_slots(s, store, MONDAY + timedelta(hours=1))
         labels = [slot_label(as_utc(x.starts_at), as_utc(x.ends_at)) for x in found]
     assert labels == ["tisdag 24/11 16–18", "tisdag 1/12 16–18"]
