@@ -754,8 +754,8 @@ def _word_fit(word: str, name_words: list[str]) -> int:
         for root in roots:
             if token == root:
                 return 2
-            if len(root) >= 4 and (token.endswith(root) or token.startswith(root)):
-                best = 1
+            if len(root) >= 4 and token.startswith(root) or len(root) >= 3 and token.endswith(root):
+                best = 1  # "mjölken" in "mellanmjölk", "riset" in "jasminris"
     return best
 
 

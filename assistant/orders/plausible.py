@@ -20,13 +20,12 @@ import unicodedata
 import weakref
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from catalog_matcher import CatalogIndex
 
+ENGLISH_FILE = Path(__file__).with_name("data") / "english_words.txt"
 _FOREIGN_WORDS = {
-    "en": "the is are was can could would i you he she we they my your please want have has "
-    "what where how why when which some any with without of to and or not do does buy need "
-    "milk bread butter cheese eggs coffee thanks thank hello hi yes no this that these those",
     "de": "ich du wir sie möchte möchten bitte und der die das ein eine einen nicht haben "
     "kaufen brauche milch brot butter käse danke ja nein",
     "fi": "minä sinä haluan haluaisin ja on ei kiitos maitoa leipää voita juustoa ostaa",
@@ -34,10 +33,24 @@ _FOREIGN_WORDS = {
     "fr": "je voudrais veux s'il vous plaît et le la les une un lait pain beurre fromage merci oui",
     "pl": "chcę poproszę proszę i mleko chleb masło ser dziękuję tak nie",
 }
-FOREIGN = {word for words in _FOREIGN_WORDS.values() for word in words.split()}
+
+
+def _english() -> set[str]:
+    lines = ENGLISH_FILE.read_text(encoding="utf-8").splitlines()
+    return {w for line in lines if not line.startswith("#") for w in line.split()}
+
+
+FOREIGN = _english() | {word for words in _FOREIGN_WORDS.values() for word in words.split()}
 # Swedish words that are also in the lists above ("i", "en", "och"-like short words)
 SWEDISH_TOO = {"i", "en", "ja", "nej", "is", "under", "tack", "har", "man", "ost", "te", "vin",
-               "gin", "rom", "kaka", "bar", "tag", "fin", "hej", "pain"}  # fmt: skip
+               "gin", "rom", "kaka", "bar", "tag", "fin", "hej", "pain", "a", "by", "far",
+               "for", "hand", "land", "mat", "ring", "salt", "sill", "so", "tea", "ta", "ut",
+               "vi", "an", "kid", "grow", "fall", "set", "sett", "last", "glass", "bra", "kind",
+               "stop", "hit", "rest", "arm", "bad", "sky", "gift", "dam", "fat", "old", "rice",
+               "art", "do", "damn", "ship", "box", "team", "game", "lot", "hem", "min", "kalkon",
+               "cream", "paste", "tonic", "cola", "chips", "snacks", "juice", "cookies", "cake",
+               "ketchup", "cornflakes", "muffins", "muffin", "pizza", "pasta", "bacon", "du",
+               "ok", "in", "okej", "mm", "nu", "hur", "vad", "men"}  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_LOGPROB = -3.4
 """Mean log-probability per character below which a word is not Swedish-looking. Measured on
@@ -63,7 +76,7 @@ def foreign_language(text: str) -> bool:
     if latin < len(words) / 2:
         return True
     foreign = [w for w in words if w in FOREIGN and w not in SWEDISH_TOO]
-    return len(foreign) >= 2 and len(foreign) * 2 >= len(words)
+    return len(foreign) >= 2 and len(foreign) * 2 > len(words)
 
 
 class WordModel:
