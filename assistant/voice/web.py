@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db import session_scope
 from assistant.db.models import Client, StaffUser
-from assistant.voice.engines import VoiceEngines, engines_for_models_dir
+from assistant.voice.engines import LazyEngines, VoiceEngines, engines_for_models_dir
 from assistant.voice.recordings import (
     is_recording,
     save_recording,
@@ -47,9 +47,12 @@ def install_voice(app: FastAPI) -> None:
     sessions = app.state.sessions
     data_dir = app.state.settings.data_dir
 
-    def engines() -> VoiceEngines:
+    def load() -> VoiceEngines:
         words = recognition_words(sessions)
         return engines_for_models_dir(app.state.settings.models_dir, words)
+
+    engines = LazyEngines(load)
+    engines.warm_up()  # the models load while the app starts, not when the first client talks
 
     def staff_id(websocket: WebSocket) -> int | None:
         found = websocket.scope.get("session", {}).get("staff_id")
@@ -67,7 +70,7 @@ def install_voice(app: FastAPI) -> None:
                 return
         save_recording(data_dir, client_id, pcm)
 
-    # no `reply`: the page sends the recognised text through the chat endpoint, which also
-    # returns the picture cards, and has the answer spoken with a "say" message
-    app.include_router(voice_router(None, engines, lambda ws: staff_id(ws) is not None, record))
+    # the page sends the recognised text through the chat endpoint (the one way a turn is
+    # taken) and has the answer spoken with a "say" message
+    app.include_router(voice_router(engines, lambda ws: staff_id(ws) is not None, record))
     app.include_router(recording_router)
