@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db import session_scope
 from assistant.db.models import Client, StaffUser
+from assistant.voice.client_setting import hands_free
 from assistant.voice.engines import LazyEngines, VoiceEngines, engines_for_models_dir
 from assistant.voice.recordings import (
     is_recording,
@@ -21,6 +22,7 @@ from assistant.voice.routes import voice_router
 from assistant.voice.vocabulary import recognition_words
 from assistant.web.deps import DB_SESSION
 from assistant.web.security import client_for, current_staff, may_see, require_csrf
+from assistant.web.templating import templates
 
 recording_router = APIRouter()
 
@@ -44,6 +46,7 @@ def switch_debug_recording(
 
 def install_voice(app: FastAPI) -> None:
     """Needs app.state.settings and app.state.sessions."""
+    templates.env.globals["voice_hands_free"] = hands_free  # the client page and admin form
     sessions = app.state.sessions
     data_dir = app.state.settings.data_dir
 
