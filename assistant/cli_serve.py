@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import secrets
+import signal
 import sys
 
 from assistant.config import Settings, load_settings
@@ -43,6 +44,9 @@ def serve(args: argparse.Namespace) -> int:
     specs, notes = ([], []) if args.no_assistant else assistant_processes(settings)
     for note in notes:
         print(note, file=sys.stderr)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler that would
+    # end this process before the Rasa and action servers below are stopped (left running)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with ProcessGroup(specs):
         uvicorn.run(
             create_app(settings),
