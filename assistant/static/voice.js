@@ -12,8 +12,9 @@
 // waits for "Skicka".
 //
 // Every answer of the assistant is spoken: the server synthesises it sentence by sentence and
-// the WAV chunks play back to back as they arrive. When the client starts talking (the
-// recogniser hears words) or taps the button, the answer stops at once (barge-in).
+// the WAV chunks play back to back as they arrive. When the client starts talking (a quarter
+// of a second of loud sound, or the recogniser hears words) or taps the button, the answer
+// stops at once (barge-in).
 (() => {
   const root = document.getElementById("voice");
   if (!root) return;
@@ -30,6 +31,12 @@
   const handsFree = root.dataset.handsFree === "on";
   const GRACE_MS = Number(root.dataset.graceMs) || 2000;
   const IDLE_STOP_MS = 120000; // hands-free: the microphone closes after two quiet minutes
+  // quiet that ends an utterance: shorter hands-free, where more words join the waiting text
+  const END_SILENCE_MS = handsFree ? 400 : 700;
+  // barge-in at once: this loud (16-bit RMS) for this long while an answer plays stops it; the
+  // browser's echo cancellation keeps the answer itself out of the microphone
+  const BARGE_IN_RMS = 800;
+  const BARGE_IN_MS = 250;
   const IDLE_LABEL = "Tryck och prata";
   const LISTENING_LABEL = handsFree ? "Sluta lyssna" : "Tryck när du pratat klart";
 
@@ -265,10 +272,14 @@
     const source = context.createMediaStreamSource(stream);
     const node = new AudioWorkletNode(context, "pcm-worklet");
     ws.send(JSON.stringify({ type: "start", sample_rate: 16000, channels: 1,
-                             length_scale: lengthScale,
+                             length_scale: lengthScale, end_silence_ms: END_SILENCE_MS,
                              client_id: Number(root.dataset.clientId) }));
+    let loudMs = 0;
     node.port.onmessage = (event) => {
       if (socket && socket.readyState === WebSocket.OPEN) socket.send(event.data);
+      if (!sources.length) return;
+      loudMs = loudness(event.data) >= BARGE_IN_RMS ? loudMs + blockMs(event.data) : 0;
+      if (loudMs >= BARGE_IN_MS) stopPlayback(); // the client talks over the answer
     };
     source.connect(node);
     capture = { context, stream, node };
@@ -278,6 +289,17 @@
     if (!handsFree) dropPending();
     restartIdle();
     say(handsFree ? "Jag lyssnar. Prata när du vill." : "Jag lyssnar…");
+  }
+
+  function loudness(block) {
+    const samples = new Int16Array(block);
+    let sum = 0;
+    for (const sample of samples) sum += sample * sample;
+    return Math.sqrt(sum / Math.max(1, samples.length));
+  }
+
+  function blockMs(block) {
+    return block.byteLength / 32; // 16 kHz, 2 bytes a sample
   }
 
   function stopCapture() {

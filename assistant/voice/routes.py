@@ -2,7 +2,7 @@
 
 Protocol (JSON text messages, binary audio):
   client → {"type": "start", "sample_rate": 16000, "channels": 1, "length_scale": 1.2,
-            "client_id": 7}
+            "client_id": 7, "end_silence_ms": 400}   (quiet that ends an utterance; 700 if left out)
            binary frames of 16 kHz mono signed 16-bit little-endian PCM (a leading WAV header
            is accepted and checked); the microphone may stay open for many utterances
            {"type": "stop"}                 push-to-talk released: finish the utterance
@@ -35,7 +35,13 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.voice.engines import LazyEngines, VoiceEngines
 from assistant.voice.speech_text import as_spoken
-from assistant.voice.stt import AudioFormatError, Recognizer, SttEvent
+from assistant.voice.stt import (
+    PREROLL_MS,
+    TRAILING_SILENCE_MS,
+    AudioFormatError,
+    Recognizer,
+    SttEvent,
+)
 from assistant.voice.tts import DEFAULT_LENGTH_SCALE, clamp_length_scale
 from assistant.voice.wav_header import check_format, is_wav, split_wav
 
@@ -171,10 +177,15 @@ def _start(session: _Session, message: dict) -> None:
         rate = int(message.get("sample_rate", 16_000))
         channels = int(message.get("channels", 1))
         scale = float(message.get("length_scale", session.length_scale))
+        silence = int(message.get("end_silence_ms", TRAILING_SILENCE_MS))
     except (TypeError, ValueError):
         raise _ClientError("Startmeddelandet har ogiltiga värden.") from None
     session.recognizer = Recognizer(
-        session.engines.speech, rate, channels, words=session.engines.grammar
+        session.engines.speech,
+        rate,
+        channels,
+        words=session.engines.grammar,
+        trailing_silence_ms=silence,
     )
     session.length_scale = clamp_length_scale(scale)
     session.fresh = True
@@ -202,9 +213,12 @@ async def _on_audio(websocket: WebSocket, session: _Session, data: bytes) -> Non
         if event.text != session.last_partial:
             session.last_partial = event.text
             await websocket.send_json({"type": "partial", "text": event.text})
-    elif event.text:  # end of speech with words: this utterance is done, keep listening
+        if not session.recognizer.active:  # only quiet so far: keep no more than the pre-roll
+            del session.audio[: -PREROLL_MS * 32]
+            session.received = len(session.audio)
+    elif as_spoken(event.text):  # end of speech with words: the utterance is done, keep listening
         await _final(websocket, session, event)
-    else:  # the recogniser closed a stretch of silence: nothing to say, nothing to keep
+    else:  # the recogniser closed a stretch of silence (or noise): nothing to say or keep
         session.next_utterance()
 
 

@@ -6,11 +6,13 @@ sentence while the rest is still being synthesised.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import wave
 from collections.abc import Iterator
 from pathlib import Path
 
+import onnxruntime
 from piper import PiperVoice
 from piper.config import SynthesisConfig
 
@@ -45,8 +47,18 @@ class Synthesizer:
 
     @classmethod
     def load(cls, model_path: Path, config_path: Path | None = None) -> Synthesizer:
-        """Same call for the test voice and the Swedish voices (config defaults to .onnx.json)."""
-        return cls(PiperVoice.load(model_path, config_path=config_path))
+        """Same call for the test voice and the Swedish voices (config defaults to .onnx.json).
+
+        ONNX Runtime's threads wait for work by spinning; beside the recogniser and the web app
+        on two cores that halves the speed of the first sentence, so they sleep instead."""
+        voice = PiperVoice.load(model_path, config_path=config_path)
+        options = onnxruntime.SessionOptions()
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        session = onnxruntime.InferenceSession(
+            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        return cls(dataclasses.replace(voice, session=session))
 
     @property
     def sample_rate(self) -> int:

@@ -11,6 +11,7 @@ import json
 import re
 import wave
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,13 @@ PASSWORD = "röstens-lösenord"
 def app_client(
     tmp_path: Path, swedish_models_dir: Path, monkeypatch
 ) -> Iterator[tuple[TestClient, int]]:
+    with _app(tmp_path, swedish_models_dir, monkeypatch) as running:
+        yield running
+
+
+@contextmanager
+def _app(tmp_path: Path, models_dir: Path, monkeypatch) -> Iterator[tuple[TestClient, int]]:
+    """The web app with staff sara, admin chef and sara's client Greta; models in `models_dir`."""
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     upgrade_database(url)
     engine = make_engine(url)
@@ -48,7 +56,7 @@ def app_client(
         load_settings(),
         database_url=url,
         catalog_dir=tmp_path / "catalog",
-        models_dir=swedish_models_dir,
+        models_dir=models_dir,
         rasa_url="http://127.0.0.1:9",  # nothing listens: the dialogue answers politely
     )
     app = create_app(settings)
@@ -121,11 +129,12 @@ def test_speech_to_chat_to_spoken_answer(app_client, spoken_pcm: Callable[..., b
             assert w.getnframes() > 0
 
 
-def test_without_models_the_page_says_why_voice_is_off(app_client, tmp_path: Path) -> None:
-    client, client_id = app_client
-    client.app.state.settings = dataclasses.replace(
-        client.app.state.settings, models_dir=tmp_path / "tomt"
-    )
+def test_without_models_the_page_says_why_voice_is_off(tmp_path: Path, monkeypatch) -> None:
+    with _app(tmp_path, tmp_path / "tomt", monkeypatch) as (client, client_id):
+        _check_voice_off(client, client_id)
+
+
+def _check_voice_off(client: TestClient, client_id: int) -> None:
     _log_in(client)
     page = client.get(f"/clients/{client_id}").text
     assert 'id="voice-talk"' in page and 'id="voice-detail"' in page

@@ -162,7 +162,7 @@ def test_a_tap_to_talk_or_a_newer_answer_stops_the_answer(client) -> None:
 @pytest.mark.parametrize(
     ("start", "expected"),
     [({"sample_rate": 44_100}, "16 kHz mono"), ({"channels": 2}, "2 kanaler"),
-     ({"sample_rate": "fast"}, "ogiltiga värden")],
+     ({"sample_rate": "fast"}, "ogiltiga värden"), ({"end_silence_ms": "kort"}, "ogiltiga värden")],
 )  # fmt: skip
 def test_wrong_format_in_start_is_refused(client, start: dict, expected: str) -> None:
     with connect(client, **start) as s:
