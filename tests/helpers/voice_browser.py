@@ -5,7 +5,8 @@ and a probe that records, in the page's own clock, what the voice loop does.
 The probe only observes (it wraps WebSocket, fetch, the AudioWorklet's port and audio playback);
 the page runs unchanged. `window.voiceProbe.events` holds {t, kind, ...} with t from
 performance.now():
-  speech_end   the microphone's last loud 10 ms before a second of quiet (as the page gets it)
+  speech_start / speech_end   the microphone's first loud 10 ms after a second of quiet, and
+               its last loud 10 ms before one (`at`: as the page gets it from the worklet)
   partial      the first partial text of an utterance; final (text); speaking; chunk (a WAV
                arrived); audio_end (stopped)
   chat_sent (text) / chat_answer   the page's POST to the chat and its answer
@@ -107,6 +108,7 @@ PROBE = """
           for (let j = i; j < i + 160; j++) sum += samples[j] * samples[j];
           const at = arrived - ((samples.length - i - 160) / 16);
           if (Math.sqrt(sum / 160) >= %(quiet)s) {
+            if (lastLoud === null) note("speech_start", { at });
             lastLoud = at;
           } else if (lastLoud !== null && at - lastLoud > 1000) {
             note("speech_end", { at: lastLoud });
