@@ -32,7 +32,7 @@
   const GRACE_MS = Number(root.dataset.graceMs) || 2000;
   const IDLE_STOP_MS = 120000; // hands-free: the microphone closes after two quiet minutes
   // quiet that ends an utterance: shorter hands-free, where more words join the waiting text
-  const END_SILENCE_MS = handsFree ? 400 : 700;
+  const END_SILENCE_MS = handsFree ? 300 : 700;
   // barge-in at once: this loud (16-bit RMS) for this long while an answer plays stops it; the
   // browser's echo cancellation keeps the answer itself out of the microphone
   const BARGE_IN_RMS = 800;

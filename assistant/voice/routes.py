@@ -2,7 +2,7 @@
 
 Protocol (JSON text messages, binary audio):
   client → {"type": "start", "sample_rate": 16000, "channels": 1, "length_scale": 1.2,
-            "client_id": 7, "end_silence_ms": 400}   (quiet that ends an utterance; 700 if left out)
+            "client_id": 7, "end_silence_ms": 300}   (quiet that ends an utterance; 700 if left out)
            binary frames of 16 kHz mono signed 16-bit little-endian PCM (a leading WAV header
            is accepted and checked); the microphone may stay open for many utterances
            {"type": "stop"}                 push-to-talk released: finish the utterance
