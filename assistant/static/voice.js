@@ -278,7 +278,8 @@
     node.port.onmessage = (event) => {
       if (socket && socket.readyState === WebSocket.OPEN) socket.send(event.data);
       if (!sources.length) return;
-      loudMs = loudness(event.data) >= BARGE_IN_RMS ? loudMs + blockMs(event.data) : 0;
+      const step = blockMs(event.data); // a dip between words takes back, not all
+      loudMs = Math.max(0, loudMs + (loudness(event.data) >= BARGE_IN_RMS ? step : -step));
       if (loudMs >= BARGE_IN_MS) stopPlayback(); // the client talks over the answer
     };
     source.connect(node);
