@@ -30,14 +30,14 @@ def clamp_length_scale(value: float) -> float:
 
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
-_CLAUSE_END = re.compile(r",\s+")
+_CLAUSE_END = re.compile(r"[,:;]\s+")
 MIN_CLAUSE, MIN_REST = 5, 20  # characters: a clause worth its own chunk, a rest worth waiting for
 
 
 def first_clause(text: str) -> list[str]:
     """The text, with the first sentence's first clause apart when the rest of that sentence is
-    long enough to be worth not waiting for ("Förlåt, jag förstår bara svenska. …" ->
-    ["Förlåt,", "jag förstår bara svenska. …"]); commas inside numbers are words by now."""
+    long enough to be worth not waiting for ("Lagt i korgen: Mellanmjölk …" -> ["Lagt i
+    korgen:", "Mellanmjölk …"]); commas inside numbers are words by now."""
     end = _SENTENCE_END.search(text)
     sentence_end = end.start() if end else len(text)
     comma = _CLAUSE_END.search(text, 0, sentence_end)

@@ -59,6 +59,10 @@ def test_a_long_first_sentence_starts_with_its_first_clause(synthesizer: Synthes
         "jag förstår bara svenska. Säg vad du vill handla.",
     ]
     assert first_clause("Ja, tack. Något mer?") == ["Ja, tack. Något mer?"]  # too short to split
+    assert first_clause("Lagt i korgen: Lättmjölk från Arla, tre stycken. Något mer?") == [
+        "Lagt i korgen:",
+        "Lättmjölk från Arla, tre stycken. Något mer?",
+    ]
     assert first_clause("Korgen är tom, vad vill du handla i dag?") == [
         "Korgen är tom,",
         "vad vill du handla i dag?",
