@@ -69,7 +69,7 @@ def load_engines(vosk_dir: Path, voice_onnx: Path, words: Iterable[str] = ()) ->
     if missing:  # shown on the tablet: plain words, no commands or paths
         detail = (
             f"Till IT-avdelningen: {' och '.join(missing)} saknas i {vosk_dir.parent}. "
-            "Kör `handla models download` (se README, avsnittet Voice)."
+            "Kör ”handla models download” (se README, avsnittet Voice)."
         )
         log.warning("voice off: %s", detail)
         return VoiceEngines(None, None, reason=NOT_INSTALLED, detail=detail)
@@ -79,7 +79,7 @@ def load_engines(vosk_dir: Path, voice_onnx: Path, words: Iterable[str] = ()) ->
     except Exception as error:  # a corrupt model must not stop the app
         detail = (
             f"Till IT-avdelningen: modellerna gick inte att läsa in ({error}). "
-            "Kör `handla models status` och vid behov `handla models download`."
+            "Kör ”handla models status” och vid behov ”handla models download”."
         )
         log.warning("voice off: %s", detail)
         return VoiceEngines(None, None, reason=BROKEN, detail=detail)
