@@ -41,6 +41,8 @@ from typing import Any
 import httpx
 from ruamel.yaml import YAML
 
+from assistant.voice.speech_text import as_spoken
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PAGE_CSRF = re.compile(r'data-csrf="([^"]+)"')
 
@@ -61,7 +63,10 @@ class Result:
 class App:
     """A staff member (an admin) in a running Handla, over HTTP."""
 
-    def __init__(self, url: str, user: str, password: str, timeout: float = 60) -> None:
+    def __init__(
+        self, url: str, user: str, password: str, timeout: float = 60, speech: bool = False
+    ) -> None:
+        self.speech = speech  # every turn as the speech recogniser writes it (`as_spoken`)
         self.http = httpx.Client(base_url=url, follow_redirects=True, timeout=timeout)
         page = self.http.get("/login")
         page.raise_for_status()
@@ -117,6 +122,7 @@ class App:
         if token is None:
             raise SystemExit(f"/clients/{client_id} has no chat: {page.status_code} {page.url}\n"
                              f"{page.text[:600]}")  # fmt: skip
+        text = as_spoken(text) if self.speech else text
         answer = self.http.post(
             f"/clients/{client_id}/chat", json={"text": text}, headers={"X-CSRF-Token": token[1]}
         )
@@ -254,8 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", default=os.environ.get("HANDLA_EVAL_PASSWORD", ""))
     parser.add_argument("--floor", type=float, default=0.0, help="lowest share of turns right")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--speech", action="store_true",
+                        help="say every turn as the recogniser writes it (as the voice loop does)")  # fmt: skip
     args = parser.parse_args(argv)
-    app = App(args.url, args.user, args.password)
+    app = App(args.url, args.user, args.password, speech=args.speech)
     app.wait_until_ready()
     result = Result()
     for path in args.files:

@@ -1,5 +1,5 @@
 // AudioWorklet: microphone samples at the AudioContext's rate in, 16 kHz mono 16-bit PCM out,
-// posted to the page in blocks of about 100 ms.
+// posted to the page in blocks of 50 ms (the server notices the end of speech to within one).
 class PcmWorklet extends AudioWorkletProcessor {
   constructor() {
     super();
@@ -7,7 +7,7 @@ class PcmWorklet extends AudioWorkletProcessor {
     this.position = 0;
     this.sum = 0;
     this.count = 0;
-    this.block = new Int16Array(1600);
+    this.block = new Int16Array(800);
     this.filled = 0;
   }
 

@@ -1,35 +1,47 @@
-"""The voice WebSocket: microphone PCM in, live text out, the spoken reply streamed back.
+"""The voice WebSocket: microphone PCM in, live text out, spoken answers streamed back.
 
 Protocol (JSON text messages, binary audio):
   client → {"type": "start", "sample_rate": 16000, "channels": 1, "length_scale": 1.2,
-            "confirm": false}
+            "client_id": 7, "end_silence_ms": 300}   (quiet that ends an utterance; 700 if left out)
            binary frames of 16 kHz mono signed 16-bit little-endian PCM (a leading WAV header
-           is accepted and checked)
+           is accepted and checked); the microphone may stay open for many utterances
            {"type": "stop"}                 push-to-talk released: finish the utterance
-           {"type": "text", "text": "..."}  text corrected/confirmed by staff: reply to it
-           {"type": "say", "text": "..."}   speak this text (a reply the page got elsewhere)
+           {"type": "say", "text": "..."}   speak this answer (the page got it from the chat)
   server → {"type": "ready", "mode": "grammar"|"free"}
-           {"type": "partial", "text"}, {"type": "final", "text"},
-           {"type": "reply", "text"}, one binary WAV per sentence, {"type": "audio_end"}
+           {"type": "partial", "text"}, {"type": "final", "text"} (speech style: `as_spoken`)
+           {"type": "speaking", "text"}, one binary WAV per sentence,
+           {"type": "audio_end", "stopped": false|true}
            {"type": "error", "message": Swedish text}
-With "confirm": true the final text waits for a "text" message (staff correct it first).
-The web app passes no `reply`: the page sends the final text through the chat endpoint (which
-also returns the picture cards) and asks for the answer to be spoken with "say".
-Audio lives only in memory; nothing is written to disk.
+
+The dialogue itself is not here: the page sends the final text through the chat endpoint (the
+one way a turn is taken, with the picture cards and the basket), then asks for the answer to be
+spoken with "say". Speaking runs beside listening: when the recogniser hears words while an
+answer is being spoken (barge-in), or a new "start" or "say" comes, the answer stops
+("audio_end" with "stopped": true) and no more of it is sent.
+Audio lives only in memory; nothing is written to disk (except debug recordings, see web.py).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from assistant.voice.engines import VoiceEngines
-from assistant.voice.stt import AudioFormatError, Recognizer, SttEvent
+from assistant.voice.engines import LazyEngines, VoiceEngines
+from assistant.voice.speech_text import as_spoken
+from assistant.voice.stt import (
+    PREROLL_MS,
+    TRAILING_SILENCE_MS,
+    AudioFormatError,
+    Recognizer,
+    SttEvent,
+)
 from assistant.voice.tts import DEFAULT_LENGTH_SCALE, clamp_length_scale
 from assistant.voice.wav_header import check_format, is_wav, split_wav
 
@@ -38,6 +50,10 @@ log = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 256 * 1024  # 8 s of audio in one frame is already far more than a worklet sends
 MAX_UTTERANCE_BYTES = 60 * 16_000 * 2  # one minute of speech per utterance
 _DONE = object()
+_SYNTHESIS = threading.Lock()  # one Piper synthesis at a time (a stopped one finishes its sentence)
+
+Recorder = Callable[[WebSocket, dict, bytes], None]
+Authorize = Callable[[WebSocket], str | None]
 
 
 class _ClientError(Exception):
@@ -45,33 +61,39 @@ class _ClientError(Exception):
 
 
 class _Session:
-    """One connection's state: the recogniser of the current utterance and client settings."""
+    """One connection's state: the recogniser of the current utterance, client settings and the
+    answer being spoken."""
 
     def __init__(self, engines: VoiceEngines, recorder: Recorder | None = None) -> None:
         self.engines = engines
         self.recorder = recorder
         self.recognizer: Recognizer | None = None
-        self.fresh = True  # the next binary frame is the first of an utterance
+        self.fresh = True  # the next binary frame is the first of a stream
         self.received = 0
         self.length_scale = DEFAULT_LENGTH_SCALE
-        self.confirm = False
         self.last_partial = ""
         self.start: dict = {}
         self.audio = bytearray()  # this utterance, in memory; kept only if a recorder saves it
+        self.speaking: asyncio.Task | None = None
 
+    def next_utterance(self) -> None:
+        self.received, self.last_partial, self.audio = 0, "", bytearray()
 
-Recorder = Callable[[WebSocket, dict, bytes], None]
-Authorize = Callable[[WebSocket], str | None]
+    def hush(self) -> asyncio.Task | None:
+        """Stop the answer being spoken (its task tells the page with audio_end stopped);
+        returns that task, which ends once the sentence in synthesis is done."""
+        stopped, self.speaking = self.speaking, None
+        if stopped is not None and not stopped.done():
+            stopped.cancel()
+        return stopped
 
 
 def voice_router(
-    reply: Callable[[str], str] | None,
     engines: Callable[[], VoiceEngines],
     authorize: Authorize | None = None,
     recorder: Recorder | None = None,
 ) -> APIRouter:
-    """`reply(text) -> str` is the dialogue (None: only "say" speaks); `engines()` loads the
-    models (called once, lazily).
+    """`engines()` loads the models, or hands back those loaded already (`LazyEngines`).
 
     `authorize(websocket)` returns why a connection is refused (a Swedish message), or None;
     it runs in a worker thread when the socket opens and again before each control message, so
@@ -79,14 +101,7 @@ def voice_router(
     `recorder(websocket, start_message, pcm)` sees each finished utterance (debug recording).
     """
     router = APIRouter()
-    loaded: list[VoiceEngines] = []
-    lock = threading.Lock()
-
-    def get_engines() -> VoiceEngines:
-        with lock:
-            if not loaded:
-                loaded.append(engines())
-            return loaded[0]
+    get_engines = engines if isinstance(engines, LazyEngines) else LazyEngines(engines)
 
     @router.get("/voice/status")
     async def status() -> dict:
@@ -95,6 +110,7 @@ def voice_router(
     @router.websocket("/voice/ws")
     async def voice_socket(websocket: WebSocket) -> None:
         await websocket.accept()
+        session: _Session | None = None
         try:
             if not await _authorized(websocket, authorize):
                 return
@@ -104,16 +120,17 @@ def voice_router(
                 await websocket.close(code=1000)
                 return
             await websocket.send_json({"type": "ready", "mode": current.mode})
-            await _serve(websocket, _Session(current, recorder), reply, authorize)
+            session = _Session(current, recorder)
+            await _serve(websocket, session, authorize)
         except WebSocketDisconnect:
             pass  # the client went away, possibly mid-utterance: nothing to clean up but memory
         except RuntimeError as error:  # sending on a socket that closed meanwhile
             log.debug("voice socket closed while sending: %s", error)
+        finally:
+            if session is not None:
+                session.hush()
 
     return router
-
-
-Reply = Callable[[str], str] | None
 
 
 async def _authorized(websocket: WebSocket, authorize: Authorize | None) -> bool:
@@ -128,9 +145,7 @@ async def _authorized(websocket: WebSocket, authorize: Authorize | None) -> bool
     return False
 
 
-async def _serve(
-    websocket: WebSocket, session: _Session, reply: Reply, authorize: Authorize | None
-) -> None:
+async def _serve(websocket: WebSocket, session: _Session, authorize: Authorize | None) -> None:
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -139,39 +154,35 @@ async def _serve(
             return
         try:
             if message.get("bytes") is not None:
-                await _on_audio(websocket, session, message["bytes"], reply)
+                await _on_audio(websocket, session, message["bytes"])
             else:
-                await _on_control(websocket, session, message.get("text") or "", reply)
+                await _on_control(websocket, session, message.get("text") or "")
         except (_ClientError, AudioFormatError) as error:
             session.recognizer = None
             await _error(websocket, str(error))
 
 
-async def _on_control(websocket: WebSocket, session: _Session, raw: str, reply: Reply) -> None:
+async def _on_control(websocket: WebSocket, session: _Session, raw: str) -> None:
     try:
         message = json.loads(raw)
     except ValueError:
         raise _ClientError("Meddelandet gick inte att läsa (ogiltig JSON).") from None
     kind = message.get("type") if isinstance(message, dict) else None
     if kind == "start":
+        session.hush()  # the client taps to talk: the answer stops at once
         await run_in_threadpool(_start, session, message)
     elif kind == "stop":
         if session.recognizer is None:
             raise _ClientError("Ingen inspelning pågår.")
         event = await run_in_threadpool(session.recognizer.finish)
         session.recognizer = None
-        await _final(websocket, session, event, reply)
-    elif kind in ("text", "say"):
+        await _final(websocket, session, event)
+    elif kind == "say":
         text = message.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _ClientError("Texten är tom.")
-        if kind == "say":
-            await websocket.send_json({"type": "reply", "text": text.strip()})
-            await _speak(websocket, session, text.strip())
-        elif reply is None:
-            raise _ClientError("Skicka texten till chatten; här läses bara svar upp.")
-        else:
-            await _answer(websocket, session, text.strip(), reply)
+        stopped = session.hush()  # a newer answer replaces one still being spoken
+        session.speaking = asyncio.create_task(_speak(websocket, session, text.strip(), stopped))
     else:
         raise _ClientError("Okänt meddelande.")
 
@@ -181,18 +192,23 @@ def _start(session: _Session, message: dict) -> None:
         rate = int(message.get("sample_rate", 16_000))
         channels = int(message.get("channels", 1))
         scale = float(message.get("length_scale", session.length_scale))
+        silence = int(message.get("end_silence_ms", TRAILING_SILENCE_MS))
     except (TypeError, ValueError):
         raise _ClientError("Startmeddelandet har ogiltiga värden.") from None
     session.recognizer = Recognizer(
-        session.engines.speech, rate, channels, words=session.engines.grammar
+        session.engines.speech,
+        rate,
+        channels,
+        words=session.engines.grammar,
+        trailing_silence_ms=silence,
     )
     session.length_scale = clamp_length_scale(scale)
-    session.confirm = bool(message.get("confirm", False))
-    session.fresh, session.received, session.last_partial = True, 0, ""
-    session.start, session.audio = message, bytearray()
+    session.fresh = True
+    session.start = message
+    session.next_utterance()
 
 
-async def _on_audio(websocket: WebSocket, session: _Session, data: bytes, reply: Reply) -> None:
+async def _on_audio(websocket: WebSocket, session: _Session, data: bytes) -> None:
     if session.recognizer is None:
         raise _ClientError("Skicka ett startmeddelande innan ljudet.")
     if len(data) > MAX_FRAME_BYTES:
@@ -207,53 +223,61 @@ async def _on_audio(websocket: WebSocket, session: _Session, data: bytes, reply:
     session.audio += data
     event = await run_in_threadpool(session.recognizer.feed, data)
     if event.kind == "partial":
+        if event.text and session.speaking is not None:
+            session.hush()  # barge-in: the client talks, the answer stops
         if event.text != session.last_partial:
             session.last_partial = event.text
             await websocket.send_json({"type": "partial", "text": event.text})
-    elif event.text:  # end of speech with words: this utterance is done, keep listening
-        session.last_partial = ""
-        await _final(websocket, session, event, reply)
+        if not session.recognizer.active:  # only quiet so far: keep no more than the pre-roll
+            del session.audio[: -PREROLL_MS * 32]
+            session.received = len(session.audio)
+    elif as_spoken(event.text):  # end of speech with words: the utterance is done, keep listening
+        await _final(websocket, session, event)
+    else:  # the recogniser closed a stretch of silence (or noise): nothing to say or keep
+        session.next_utterance()
 
 
-async def _final(websocket: WebSocket, session: _Session, event: SttEvent, reply: Reply) -> None:
-    await websocket.send_json({"type": "final", "text": event.text})
-    audio, session.audio = bytes(session.audio), bytearray()
+async def _final(websocket: WebSocket, session: _Session, event: SttEvent) -> None:
+    await websocket.send_json({"type": "final", "text": as_spoken(event.text)})
+    audio = bytes(session.audio)
+    session.next_utterance()
     if session.recorder is not None and audio:
         try:
             await run_in_threadpool(session.recorder, websocket, session.start, audio)
         except Exception:  # a debug aid must never break speaking
             log.exception("debug recording failed")
-    if event.text and not session.confirm and reply is not None:
-        await _answer(websocket, session, event.text, reply)
 
 
-async def _answer(
-    websocket: WebSocket, session: _Session, text: str, reply: Callable[[str], str]
+def _next_chunk(chunks: Iterator[bytes]) -> object:
+    with _SYNTHESIS:
+        return next(chunks, _DONE)
+
+
+async def _speak(
+    websocket: WebSocket, session: _Session, answer: str, after: asyncio.Task | None = None
 ) -> None:
-    """Reply text first (shown at once), then one WAV per sentence as soon as each is ready."""
-    try:
-        answer = await run_in_threadpool(reply, text)
-    except Exception:
-        log.exception("voice reply failed")
-        raise _ClientError("Assistenten kunde inte svara just nu. Försök igen.") from None
-    await websocket.send_json({"type": "reply", "text": answer})
-    await _speak(websocket, session, answer)
-
-
-async def _speak(websocket: WebSocket, session: _Session, answer: str) -> None:
-    """One WAV per sentence, each sent as soon as it is synthesised, then audio_end."""
-    synthesizer = session.engines.synthesizer
-    chunks = synthesizer.stream_wav(answer, session.length_scale)
-    while True:
+    """One WAV per sentence, each sent as soon as it is synthesised, then audio_end; `after`
+    (a stopped answer) ends first, so the page sees its audio_end before this one starts."""
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):  # the socket closed meanwhile
         try:
-            chunk = await run_in_threadpool(next, chunks, _DONE)
-        except Exception:
-            log.exception("voice synthesis failed")
-            raise _ClientError("Svaret kunde inte läsas upp. Det står i texten.") from None
-        if chunk is _DONE:
-            break
-        await websocket.send_bytes(chunk)
-    await websocket.send_json({"type": "audio_end"})
+            if after is not None:
+                await asyncio.wait([after])
+            await websocket.send_json({"type": "speaking", "text": answer})
+            chunks = session.engines.synthesizer.stream_wav(answer, session.length_scale)
+            while True:
+                try:
+                    chunk = await run_in_threadpool(_next_chunk, chunks)
+                except Exception:
+                    log.exception("voice synthesis failed")
+                    await _error(websocket, "Svaret kunde inte läsas upp. Det står i texten.")
+                    return
+                if chunk is _DONE:
+                    break
+                await websocket.send_bytes(chunk)
+            await websocket.send_json({"type": "audio_end", "stopped": False})
+        except asyncio.CancelledError:
+            await websocket.send_json({"type": "audio_end", "stopped": True})
+            raise
 
 
 async def _error(websocket: WebSocket, message: str) -> None:

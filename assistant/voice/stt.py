@@ -18,9 +18,16 @@ from vosk import KaldiRecognizer, Model, SetLogLevel
 
 SAMPLE_RATE = 16_000
 # End of speech: this much audio quieter than QUIET_RMS after words were heard. Vosk's own
-# endpointing waits about 1.4 s, too long for a snappy spoken reply.
+# endpointing waits about 1.4 s, too long for a snappy spoken reply. A client may ask for less
+# (hands-free turns, where a pause too short is harmless: more words join the waiting text).
 TRAILING_SILENCE_MS = 700
+MIN_TRAILING_SILENCE_MS, MAX_TRAILING_SILENCE_MS = 300, 2000
 QUIET_RMS = 300.0
+# Quiet before speech is not decoded (an open microphone is mostly quiet, and decoding costs a
+# third of a core); the last PREROLL_MS of it is, when sound starts, so the first word is whole.
+PREROLL_MS = 300
+# Sound that brings no words for this long is let go (a cough, a door) and quiet is skipped again.
+NO_WORDS_MS = 1500
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -80,6 +87,7 @@ class Recognizer:
     """One stream: 16 kHz mono signed 16-bit PCM in, partial/final text out.
 
     `mode` is "grammar" when catalog words restrict recognition, otherwise "free".
+    `active` is False while only quiet has come since the last utterance (nothing decoded).
     """
 
     def __init__(
@@ -102,38 +110,48 @@ class Recognizer:
             self._rec = KaldiRecognizer(model.vosk, SAMPLE_RATE)
         self.mode = "grammar" if grammar else "free"
         self._carry = b""  # an odd trailing byte waits for its partner
-        self._silence_limit = trailing_silence_ms * SAMPLE_RATE // 1000
+        silence = min(MAX_TRAILING_SILENCE_MS, max(MIN_TRAILING_SILENCE_MS, trailing_silence_ms))
+        self._silence_limit = silence * SAMPLE_RATE // 1000
         self._quiet_samples = 0
         self._heard_words = False
+        self.active = False
+        self._preroll = b""
 
     def feed(self, chunk: bytes) -> SttEvent:
         """Partial text, or a final one when the speaker has stopped (end_of_speech)."""
         data = self._carry + chunk
         cut = len(data) - len(data) % 2
         data, self._carry = data[:cut], data[cut:]
-        self._track_silence(data)
+        quiet = self._track_silence(data)
+        if not self.active:
+            if quiet:  # nothing to decode: keep the end of the quiet for when sound starts
+                self._preroll = (self._preroll + data)[-PREROLL_MS * SAMPLE_RATE // 500 :]
+                return SttEvent("partial", "")
+            self.active, data, self._preroll = True, self._preroll + data, b""
         if self._rec.AcceptWaveform(data):
-            self._reset_silence()
-            return SttEvent("final", json.loads(self._rec.Result()).get("text", ""), True)
+            return self._close(json.loads(self._rec.Result()).get("text", ""))
         partial = json.loads(self._rec.PartialResult()).get("partial", "")
         self._heard_words = self._heard_words or bool(partial)
         if self._heard_words and self._quiet_samples >= self._silence_limit:
             return self.finish()
+        if not self._heard_words and self._quiet_samples >= NO_WORDS_MS * SAMPLE_RATE // 1000:
+            self.finish()  # sound without words: let it go, skip the quiet again
         return SttEvent("partial", partial)
 
     def finish(self) -> SttEvent:
         """Flush what is buffered (push-to-talk released); the recogniser can be reused."""
         self._carry = b""
-        self._reset_silence()
-        return SttEvent("final", json.loads(self._rec.FinalResult()).get("text", ""), True)
+        return self._close(json.loads(self._rec.FinalResult()).get("text", ""))
 
-    def _track_silence(self, data: bytes) -> None:
+    def _close(self, text: str) -> SttEvent:
+        self._quiet_samples, self._heard_words, self.active = 0, False, False
+        return SttEvent("final", text, True)
+
+    def _track_silence(self, data: bytes) -> bool:
+        """Whether this chunk is quiet; counts the quiet samples in a row."""
         samples = np.frombuffer(data, dtype="<i2").astype(np.float64)
         if not samples.size:
-            return
-        rms = float(np.sqrt(np.mean(samples * samples)))
-        self._quiet_samples = self._quiet_samples + len(samples) if rms < QUIET_RMS else 0
-
-    def _reset_silence(self) -> None:
-        self._quiet_samples = 0
-        self._heard_words = False
+            return True
+        quiet = float(np.sqrt(np.mean(samples * samples))) < QUIET_RMS
+        self._quiet_samples = self._quiet_samples + len(samples) if quiet else 0
+        return quiet

@@ -19,6 +19,7 @@ from catalog_matcher.normalize import tokens
 NLU_FILE = PROJECT_ROOT / "nlu_data" / "data" / "nlu.yml"
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EXAMPLE = re.compile(r"^\s*- (.+)$")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def dialogue_words(nlu_file: Path = NLU_FILE) -> set[str]:
@@ -44,4 +45,7 @@ def catalog_words(sessions: sessionmaker[Session]) -> set[str]:
 
 
 def recognition_words(sessions: sessionmaker[Session], extra: Iterable[str] = ()) -> frozenset[str]:
-    return frozenset(w for w in catalog_words(sessions) | dialogue_words() | set(extra) if w)
+    """Only words of letters: a recogniser's lexicon has no "1,5%" (and a grammar of signs it
+    happens to know, such as "%", would make it hear nothing else)."""
+    words = catalog_words(sessions) | dialogue_words() | set(extra)
+    return frozenset(w for w in words if _LETTERS.fullmatch(w))

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from assistant.db import session_scope
 from assistant.db.models import Client, StaffUser
-from assistant.voice.engines import VoiceEngines, engines_for_models_dir
+from assistant.voice.client_setting import hands_free
+from assistant.voice.engines import LazyEngines, VoiceEngines, engines_for_models_dir
 from assistant.voice.recordings import (
     is_recording,
     save_recording,
@@ -27,6 +28,7 @@ from assistant.web.security import (
     require_csrf,
     socket_access,
 )
+from assistant.web.templating import templates
 
 recording_router = APIRouter()
 
@@ -50,12 +52,16 @@ def switch_debug_recording(
 
 def install_voice(app: FastAPI) -> None:
     """Needs app.state.settings and app.state.sessions."""
+    templates.env.globals["voice_hands_free"] = hands_free  # the client page and admin form
     sessions = app.state.sessions
     data_dir = app.state.settings.data_dir
 
-    def engines() -> VoiceEngines:
+    def load() -> VoiceEngines:
         words = recognition_words(sessions)
         return engines_for_models_dir(app.state.settings.models_dir, words)
+
+    engines = LazyEngines(load)
+    engines.warm_up()  # the models load while the app starts, not when the first client talks
 
     def authorize(websocket: WebSocket) -> str | None:
         """This app's own page and a live session; the staff id is kept for the recorder."""
@@ -75,7 +81,7 @@ def install_voice(app: FastAPI) -> None:
                 return
         save_recording(data_dir, client_id, pcm)
 
-    # no `reply`: the page sends the recognised text through the chat endpoint, which also
-    # returns the picture cards, and has the answer spoken with a "say" message
-    app.include_router(voice_router(None, engines, authorize, record))
+    # the page sends the recognised text through the chat endpoint (the one way a turn is
+    # taken) and has the answer spoken with a "say" message
+    app.include_router(voice_router(engines, authorize, record))
     app.include_router(recording_router)

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from assistant.cli_staff import MIN_PASSWORD_LENGTH
 from assistant.db.models import Client, Order, StaffUser, Store
 from assistant.orders.basket import SUBSTITUTION_LABELS
+from assistant.voice.client_setting import HANDS_FREE, set_hands_free
 from assistant.voice.recordings import delete_recordings
 from assistant.web.deps import DB_SESSION
 from assistant.web.notice import saved, take_notice
@@ -47,6 +48,7 @@ class ClientForm:
     picking_payer: str = "client"
     delivery_payer: str = "client"
     pays_by_invoice: bool = True
+    voice_hands_free: bool = True
 
     def apply_to(self, client: Client) -> Client:
         client.display_name = self.display_name
@@ -58,6 +60,7 @@ class ClientForm:
         client.picking_payer = self.picking_payer
         client.delivery_payer = self.delivery_payer
         client.pays_by_invoice = self.pays_by_invoice
+        set_hands_free(client, self.voice_hands_free)
         return client
 
 
@@ -92,7 +95,7 @@ def _client_form(form: FormData, session: Session) -> ClientForm:
     if payment not in PAYMENT_LABELS:
         raise ValueError("Välj hur kunden betalar butiken.")
     return ClientForm(name, store_id, substitution, float(rate), members, unit, *payers,
-                      payment == "invoice")  # fmt: skip
+                      payment == "invoice", form.get("voice_hands_free") == "1")  # fmt: skip
 
 
 def _form_values(form: FormData, session: Session) -> SimpleNamespace:
@@ -110,6 +113,7 @@ def _form_values(form: FormData, session: Session) -> SimpleNamespace:
         picking_payer=str(form.get("picking_payer", "client")),
         delivery_payer=str(form.get("delivery_payer", "client")),
         pays_by_invoice=form.get("payment", "invoice") == "invoice",
+        preferences={HANDS_FREE: form.get(HANDS_FREE) == "1"},
     )
 
 

@@ -1,4 +1,5 @@
-"""The whole voice path over a real WebSocket: Swedish espeak audio → Vosk → reply → Piper audio.
+"""The voice WebSocket over a real connection: Swedish espeak audio → Vosk → final text, and an
+answer → Piper audio, with barge-in (the client's words stop the answer).
 
 Korean Vosk stands in for the Swedish model, so recognised text is Korean-ish: the tests assert
 the pipeline's shape, the formats and the errors, not the words.
@@ -20,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from assistant.voice.engines import VoiceEngines, load_engines
 from assistant.voice.routes import voice_router
+from assistant.voice.speech_text import as_spoken
 from assistant.voice.stt import SpeechModel
 from assistant.voice.tts import Synthesizer
 
@@ -27,17 +29,13 @@ pytestmark = pytest.mark.voice
 
 FRAME = 3200  # 100 ms of 16 kHz 16-bit mono, what the AudioWorklet sends
 SPEECH = "två liter mellanmjölk och en limpa"
-
-
-def reply(text: str) -> str:
-    if text == "krascha":
-        raise RuntimeError("dialogue down")
-    return f"Du sa {text}. Det blir 49,90 kr."
+ANSWER = "Du sa något. Det blir 49,90 kr."
+LONG_ANSWER = " ".join(f"Det här är mening nummer {n} av ett långt svar." for n in range(1, 21))
 
 
 def app_with(engines: Callable[[], VoiceEngines]) -> TestClient:
     app = FastAPI()
-    app.include_router(voice_router(reply, engines))
+    app.include_router(voice_router(engines))
     return TestClient(app)
 
 
@@ -79,22 +77,23 @@ def connect(client: TestClient, **start) -> Iterator:
         yield session
 
 
-def test_swedish_speech_in_spoken_reply_out(
+def test_swedish_speech_in_final_text_out_and_an_answer_spoken(
     client: TestClient, spoken: Callable[..., bytes]
 ) -> None:
     wav_file = spoken(SPEECH)  # sent with its WAV header, which the server checks and strips
     with connect(client, length_scale=1.2) as s:
-        send_frames(s, wav_file[:44] + wav_file[44:])
+        send_frames(s, wav_file)
         s.send_text(json.dumps({"type": "stop"}))
-        messages = until(s, "audio_end")
-    kinds = [m["type"] if isinstance(m, dict) else "audio" for m in messages]
-    finals = [m for m in messages if isinstance(m, dict) and m["type"] == "final"]
-    assert "partial" in kinds
-    assert finals[0]["text"]  # Korean-ish words from the stand-in model, but words
-    start = kinds.index("reply")
-    assert messages[start]["text"] == reply(finals[0]["text"])
-    audio = [m for m in messages[start:] if isinstance(m, bytes)]
-    assert len(audio) == 2  # one WAV per sentence of the reply
+        messages = until(s, "final")
+        assert "partial" in [m["type"] for m in messages]
+        final = messages[-1]["text"]
+        assert final and final == as_spoken(final)  # Korean-ish words, but in speech style
+        s.send_text(json.dumps({"type": "say", "text": ANSWER}))
+        spoken_answer = until(s, "audio_end")
+    assert spoken_answer[0] == {"type": "speaking", "text": ANSWER}
+    assert spoken_answer[-1] == {"type": "audio_end", "stopped": False}
+    audio = [m for m in spoken_answer if isinstance(m, bytes)]
+    assert len(audio) == 2  # one WAV per sentence of the answer
     for chunk in audio:
         with wave.open(io.BytesIO(chunk)) as w:
             assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 22_050)
@@ -109,6 +108,7 @@ def test_ready_reports_recognition_mode(vosk_model, synthesizer) -> None:
         "available": True,
         "mode": "grammar",
         "reason": "",
+        "detail": "",
     }
     with app_with(lambda: VoiceEngines(vosk_model, synthesizer)).websocket_connect(
         "/voice/ws"
@@ -116,19 +116,53 @@ def test_ready_reports_recognition_mode(vosk_model, synthesizer) -> None:
         assert receive(s) == {"type": "ready", "mode": "free"}
 
 
-def test_end_of_speech_without_stop_gives_final_and_reply(client, spoken_pcm) -> None:
+def test_the_microphone_stays_open_for_one_utterance_after_another(client, spoken_pcm) -> None:
+    pause = b"\x00" * 32_000  # one second of silence after each: the server notices the end
     with connect(client) as s:
-        send_frames(s, spoken_pcm(SPEECH) + b"\x00" * 32_000)  # one second of silence after
-        messages = until(s, "audio_end")
-        assert any(isinstance(m, dict) and m["type"] == "reply" for m in messages)
+        send_frames(s, spoken_pcm(SPEECH) + pause + spoken_pcm("en limpa") + pause)
+        first = until(s, "final")[-1]
+        second = until(s, "final")[-1]
+        assert first["text"] and second["text"]
         s.send_text(json.dumps({"type": "stop"}))
         assert until(s, "final")[-1] == {"type": "final", "text": ""}
+
+
+def test_the_clients_words_stop_the_answer(client, spoken_pcm) -> None:
+    """Barge-in: words heard while an answer is spoken stop it; no more of it is sent."""
+    with connect(client) as s:
+        s.send_text(json.dumps({"type": "say", "text": LONG_ANSWER}))
+        assert receive(s) == {"type": "speaking", "text": LONG_ANSWER}
+        assert isinstance(receive(s), bytes)  # the answer is being spoken
+        send_frames(s, spoken_pcm(SPEECH))
+        messages = until(s, "audio_end")
+        assert messages[-1] == {"type": "audio_end", "stopped": True}
+        assert any(isinstance(m, dict) and m["type"] == "partial" and m["text"] for m in messages)
+        sent = 1 + sum(isinstance(m, bytes) for m in messages)
+        assert sent < 20  # twenty sentences: the rest was never synthesised
+        s.send_text(json.dumps({"type": "stop"}))
+        rest = until(s, "final")
+        assert not any(isinstance(m, bytes) for m in rest)
+
+
+def test_a_tap_to_talk_or_a_newer_answer_stops_the_answer(client) -> None:
+    with connect(client) as s:
+        s.send_text(json.dumps({"type": "say", "text": LONG_ANSWER}))
+        assert receive(s)["type"] == "speaking"
+        s.send_text(json.dumps({"type": "start", "sample_rate": 16_000}))
+        assert until(s, "audio_end")[-1] == {"type": "audio_end", "stopped": True}
+        s.send_text(json.dumps({"type": "say", "text": LONG_ANSWER}))
+        assert until(s, "speaking")[-1]["type"] == "speaking"
+        s.send_text(json.dumps({"type": "say", "text": ANSWER}))
+        assert until(s, "audio_end")[-1] == {"type": "audio_end", "stopped": True}
+        newer = until(s, "audio_end")
+        assert newer[0] == {"type": "speaking", "text": ANSWER}
+        assert newer[-1] == {"type": "audio_end", "stopped": False}
 
 
 @pytest.mark.parametrize(
     ("start", "expected"),
     [({"sample_rate": 44_100}, "16 kHz mono"), ({"channels": 2}, "2 kanaler"),
-     ({"sample_rate": "fast"}, "ogiltiga värden")],
+     ({"sample_rate": "fast"}, "ogiltiga värden"), ({"end_silence_ms": "kort"}, "ogiltiga värden")],
 )  # fmt: skip
 def test_wrong_format_in_start_is_refused(client, start: dict, expected: str) -> None:
     with connect(client, **start) as s:
@@ -146,14 +180,13 @@ def test_wav_header_with_wrong_format_is_refused(client, spoken, rate: int, chan
         assert message["type"] == "error" and "16 kHz mono" in message["message"]
 
 
-def test_silence_gives_empty_final_and_no_reply(client) -> None:
+def test_silence_gives_an_empty_final(client) -> None:
     with connect(client) as s:
         send_frames(s, b"\x00" * 64_000)
         s.send_text(json.dumps({"type": "stop"}))
         assert until(s, "final")[-1] == {"type": "final", "text": ""}
-        s.send_text(json.dumps({"type": "text", "text": "hej"}))  # nothing else was queued
-        assert receive(s) == {"type": "reply", "text": "Du sa hej. Det blir 49,90 kr."}
-        until(s, "audio_end")
+        s.send_text(json.dumps({"type": "say", "text": "  "}))
+        assert receive(s) == {"type": "error", "message": "Texten är tom."}
 
 
 def test_noise_gives_a_final_and_the_socket_keeps_working(client) -> None:
@@ -162,9 +195,7 @@ def test_noise_gives_a_final_and_the_socket_keeps_working(client) -> None:
     with connect(client) as s:
         send_frames(s, noise)
         s.send_text(json.dumps({"type": "stop"}))
-        final = until(s, "final")[-1]
-        if final["text"]:
-            until(s, "audio_end")
+        until(s, "final")
         s.send_text(json.dumps({"type": "start", "sample_rate": 16_000}))
         s.send_text(json.dumps({"type": "stop"}))
         assert until(s, "final")[-1]["text"] == ""
@@ -188,37 +219,20 @@ def test_truncated_frames_and_garbage(client) -> None:
         assert receive(s)["message"] == "Ingen inspelning pågår."
 
 
-def test_failing_dialogue_gives_an_error_not_a_dead_socket(client) -> None:
-    with connect(client) as s:
-        s.send_text(json.dumps({"type": "text", "text": "krascha"}))
-        assert "kunde inte svara" in receive(s)["message"]
-        s.send_text(json.dumps({"type": "text", "text": "hej"}))
-        assert receive(s)["type"] == "reply"
-        until(s, "audio_end")
-
-
-def test_confirm_mode_waits_for_staff_to_correct_the_text(client, spoken_pcm) -> None:
-    with connect(client, confirm=True) as s:
-        send_frames(s, spoken_pcm(SPEECH))
-        s.send_text(json.dumps({"type": "stop"}))
-        assert until(s, "final")[-1]["text"]
-        s.send_text(json.dumps({"type": "text", "text": "två liter mjölk"}))
-        assert receive(s) == {"type": "reply", "text": "Du sa två liter mjölk. Det blir 49,90 kr."}
-        until(s, "audio_end")
-
-
-def test_disconnect_mid_utterance_and_mid_reply_leaves_the_server_working(
+def test_disconnect_mid_utterance_and_mid_answer_leaves_the_server_working(
     client, spoken_pcm
 ) -> None:
     pcm = spoken_pcm(SPEECH)
     with connect(client) as s:
         send_frames(s, pcm[: len(pcm) // 2])  # the client leaves while speaking
     with connect(client) as s:
+        s.send_text(json.dumps({"type": "say", "text": LONG_ANSWER}))
+        assert receive(s)["type"] == "speaking"  # leaves while the answer is spoken
+    with connect(client) as s:
         send_frames(s, pcm)
         s.send_text(json.dumps({"type": "stop"}))
-        assert receive(s)["type"] in ("partial", "final")  # leaves before the reply audio
-    with connect(client) as s:
-        s.send_text(json.dumps({"type": "text", "text": "hej"}))
+        assert until(s, "final")[-1]["text"]
+        s.send_text(json.dumps({"type": "say", "text": ANSWER}))
         until(s, "audio_end")
 
 
@@ -229,4 +243,7 @@ def test_missing_models_turn_voice_off_with_the_reason(tmp_path: Path) -> None:
     with off.websocket_connect("/voice/ws") as s:
         message = receive(s)
         assert message["type"] == "error"
-        assert "avstängd" in message["message"] and "handla models download" in message["message"]
+        assert message["message"] == status["reason"]
+    # staff read plain words; the command is for the IT department
+    assert "IT-avdelningen" in status["reason"] and "handla" not in status["reason"]
+    assert "handla models download" in status["detail"]

@@ -97,3 +97,30 @@ def test_noise_alone_is_not_end_of_speech_and_recogniser_is_reusable(
     pcm = spoken_pcm("två liter mellanmjölk och en limpa") + b"\x00" * 16_000
     events = [rec.feed(pcm[i : i + 3200]) for i in range(0, len(pcm), 3200)]
     assert any(e.end_of_speech and e.text for e in events)
+
+
+def _chunks(pcm: bytes, size: int = 1600) -> list[bytes]:
+    return [pcm[i : i + size] for i in range(0, len(pcm), size)]
+
+
+def test_quiet_is_not_decoded_and_speech_after_it_is(vosk_model: SpeechModel, spoken_pcm) -> None:
+    rec = Recognizer(vosk_model)
+    for chunk in _chunks(b"\x00" * 64_000):  # two seconds of an open, quiet microphone
+        assert rec.feed(chunk).text == ""
+        assert not rec.active  # nothing decoded
+    events = [rec.feed(c) for c in _chunks(spoken_pcm("två liter mellanmjölk och en limpa"))]
+    assert rec.active and any(e.text for e in events)
+    # (the small Korean model's words differ from run to run even for the same audio, so the
+    # words themselves are not compared)
+
+
+def test_sound_without_words_is_let_go(vosk_model: SpeechModel) -> None:
+    import numpy as np
+
+    hum = (600 * np.sin(2 * np.pi * 50 * np.arange(4_800) / 16_000)).astype("<i2").tobytes()
+    rec = Recognizer(vosk_model)
+    events = [rec.feed(c) for c in _chunks(hum)]
+    assert rec.active  # sound: decoded
+    events += [rec.feed(c) for c in _chunks(b"\x00" * 64_000)]
+    assert not rec.active  # no words came: back to skipping the quiet
+    assert not [e for e in events if e.text]

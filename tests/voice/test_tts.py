@@ -4,7 +4,7 @@ import wave
 import pytest
 from tiny_voice import make_tiny_voice
 
-from assistant.voice.tts import Synthesizer, clamp_length_scale
+from assistant.voice.tts import Synthesizer, clamp_length_scale, first_clause
 
 pytestmark = pytest.mark.voice
 
@@ -51,3 +51,22 @@ def test_slower_rate_gives_longer_audio(synthesizer: Synthesizer) -> None:
 def test_rate_is_clamped_and_empty_text_gives_no_audio(synthesizer: Synthesizer) -> None:
     assert clamp_length_scale(9) == 2.0 and clamp_length_scale(0) == 0.5
     assert list(synthesizer.stream_pcm("   ")) == []
+
+
+def test_a_long_first_sentence_starts_with_its_first_clause(synthesizer: Synthesizer) -> None:
+    assert first_clause("Förlåt, jag förstår bara svenska. Säg vad du vill handla.") == [
+        "Förlåt,",
+        "jag förstår bara svenska. Säg vad du vill handla.",
+    ]
+    assert first_clause("Ja, tack. Något mer?") == ["Ja, tack. Något mer?"]  # too short to split
+    assert first_clause("Lagt i korgen: Lättmjölk från Arla, tre stycken. Något mer?") == [
+        "Lagt i korgen:",
+        "Lättmjölk från Arla, tre stycken. Något mer?",
+    ]
+    assert first_clause("Korgen är tom, vad vill du handla i dag?") == [
+        "Korgen är tom,",
+        "vad vill du handla i dag?",
+    ]
+    chunks = list(synthesizer.stream_pcm("Förlåt, jag förstår bara svenska. Säg vad du vill."))
+    assert len(chunks) == 3  # the clause, the rest of the sentence, the next sentence
+    assert len(chunks[0]) < len(chunks[1])

@@ -11,14 +11,9 @@ import functools
 import hashlib
 import hmac
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
@@ -30,104 +25,31 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from assistant.chat.history import record_turn
-from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
+from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import DeliverySlot, Product, Store
 from assistant.orders.product_view import product_card
 from assistant.orders.slots import LOCAL_TZ
+from tests.helpers.browser import (
+    AXE,
+    LANDSCAPE,
+    PASSWORD,
+    PORTRAIT,
+    LiveApp,
+    axe_problems,
+    chromium_page,
+    log_in,
+    running_app,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-LANDSCAPE = {"width": 1024, "height": 768}
-PORTRAIT = {"width": 800, "height": 1280}
-PASSWORD = "rätt-lösenord-123"
 SECRET_ENV = "HANDLA_TEST_STORE_SECRET"
 WEBHOOK_SECRET = "butikens-hemlighet-för-testet"
 SIGNATURE = "X-Handla-Signature"
 # what the demo store's feed says beyond conftest's: jämförpris, eco label, a missing size
 COMPARE = {"Skogaholmslimpa": (4252, "kr/kg"), "Lingongrova": (5990, "kr/kg"),
            "Mellanmjölk 1,5%": (1495, "kr/l")}  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
-
-
-class LiveApp:
-    """uvicorn running the app factory in a subprocess; can be killed and started again."""
-
-    def __init__(self, tmp_path: Path, url: str) -> None:
-        self.url = url
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "HANDLA_DATA_DIR": str(tmp_path / "data"),
-            "HANDLA_DATABASE_URL": url,
-            "HANDLA_CATALOG_DIR": str(tmp_path / "catalog"),
-            "HANDLA_SECRET_KEY": "test-secret-key-for-the-browser-test",
-            "HANDLA_RASA_URL": f"http://127.0.0.1:{_free_port()}",  # no Rasa: the picture flow
-            "HANDLA_MODELS_DIR": str(tmp_path / "no-models"),  # voice off, with the reason
-            "HANDLA_OUTBOX_LEASE_SECONDS": "15",  # a killed worker's claim ends sooner
-            SECRET_ENV: WEBHOOK_SECRET,
-        }
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "assistant.web.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--log-level",
-            "warning",
-            "--ws",
-            "wsproto",
-        ]  # fmt: skip (websockets is pinned old by rasa-sdk)
-        self.process = subprocess.Popen(command, env=self.env, cwd=ROOT)
-        _wait_until_up(f"{self.base}/api/health", self.process)
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown handlers run, as in a crash or power cut."""
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 class Receiver:
@@ -208,31 +130,12 @@ def receiver() -> Iterator[Receiver]:
     store.close()
 
 
-@contextmanager
-def _running_app(
-    tmp_path: Path, seeder, prepare: Callable[[str], None] = lambda url: None, **env: str
-) -> Iterator[tuple[LiveApp, int]]:
-    """A running app on a seeded SQLite database (`prepare`d further), and the id of anna's
-    client."""
-    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
-    upgrade_database(url)
-    client_id, _ = seeder(url)
-    prepare(url)
-    (tmp_path / "catalog").mkdir()
-    app = LiveApp(tmp_path, url)
-    app.env.update(env)
-    try:
-        app.start()
-        yield app, client_id
-    finally:
-        app.stop()
-
-
 @pytest.fixture
 def live(tmp_path: Path, seeder, receiver: Receiver) -> Iterator[tuple[LiveApp, int]]:
     """The app, with a store that hands orders to the test's webhook."""
     prepare = functools.partial(_prepare_store, webhook_url=receiver.url)
-    with _running_app(tmp_path, seeder, prepare) as running:
+    with running_app(tmp_path, seeder, prepare, HANDLA_OUTBOX_LEASE_SECONDS="15",
+                     **{SECRET_ENV: WEBHOOK_SECRET}) as running:  # fmt: skip
         yield running
 
 
@@ -240,28 +143,11 @@ def live(tmp_path: Path, seeder, receiver: Receiver) -> Iterator[tuple[LiveApp, 
 def _browser_page(
     *args: str, permissions: tuple[str, ...] = (), viewport: dict | None = None
 ) -> Iterator:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *args]
-        )
-        context = browser.new_context(
-            viewport=viewport or LANDSCAPE, locale="sv-SE", permissions=list(permissions)
-        )
-        page = context.new_page()
-        refused: list[str] = []  # the app's Content-Security-Policy must never block its pages
-
-        def watch(message) -> None:
-            if "Content Security Policy" in message.text:
-                refused.append(message.text)
-
-        page.on("console", watch)
-        yield page
-        browser.close()
-        assert not refused, f"the CSP blocked something: {refused}"
+    try:
+        with chromium_page(*args, permissions=permissions, viewport=viewport) as page:
+            yield page
+    except FileNotFoundError as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture
@@ -270,29 +156,19 @@ def page() -> Iterator:
         yield opened
 
 
-def _axe(page, name: str) -> None:
-    if not AXE.exists():
-        pytest.skip("node_modules/axe-core is missing: run ./script/setup (needs npm)")
-    page.evaluate(AXE.read_text())  # as DevTools would: a <script> tag would break the CSP
-    result = page.evaluate("async () => await axe.run(document)")
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"axe-core on {name}:\n" + "\n".join(bad)
-
-
 def _check_page(page, name: str) -> None:
     """Screenshot the page at both tablet sizes and assert axe-core finds no serious or
     critical violations at either; the page is left at the size it had."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    if not AXE.exists():
+        pytest.skip("node_modules/axe-core is missing: run ./script/setup (needs npm)")
     before = page.viewport_size
     for size in (LANDSCAPE, PORTRAIT):
         page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"{name}-{size['width']}x{size['height']}.png"),
-                        full_page=True)  # fmt: skip
-        _axe(page, f"{name} at {size['width']}×{size['height']}")
+        screenshot(page, name)
+        bad = axe_problems(page)
+        assert not bad, f"axe-core on {name} at {size['width']}×{size['height']}:\n" + "\n".join(
+            bad
+        )
     page.set_viewport_size(before)
 
 
@@ -307,14 +183,6 @@ def _in_view(page, selector: str) -> None:
     )
     height = page.viewport_size["height"]
     assert box[0] >= 0 and box[1] <= height, f"{selector} is at {box}, the screen is {height} px"
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(f"{base}/staff/clients")
 
 
 def _search(page, text: str) -> None:
@@ -358,7 +226,7 @@ def test_staff_and_client_order_by_touch_and_the_store_gets_it_once(
         page.clock.install()  # real time flows; the confirm's timers can be fast-forwarded
         page.goto(f"{base}/login")
         _check_page(page, "01-login")
-        _log_in(page, base, "anna")
+        log_in(page, base, "anna")
         _check_page(page, "02-clients")
         page.get_by_role("link", name="Greta", exact=True).click()
         page.wait_for_url(f"{base}/clients/{client_id}")
@@ -519,7 +387,7 @@ def test_staff_and_client_order_by_touch_and_the_store_gets_it_once(
         page.get_by_role("button", name="Logga ut").click()
         page.wait_for_url(f"{base}/login")
 
-        _log_in(page, base, "chef")
+        log_in(page, base, "chef")
         page.get_by_role("link", name="Butiker").click()
         page.get_by_role("heading", name="Butiker och avgifter").wait_for()
         _check_page(page, "17-admin-stores")
@@ -558,7 +426,7 @@ def test_an_order_confirmed_just_before_a_crash_reaches_the_store_once(
     base = app.base
     receiver.failures = 0
     page.clock.install()  # real time flows; the pause before the second tap is fast-forwarded
-    _log_in(page, base, "anna")
+    log_in(page, base, "anna")
     page.goto(f"{base}/clients/{client_id}")
     _search(page, "bröd")
     _in_view(page, ".choice-heading")
@@ -581,57 +449,3 @@ def test_an_order_confirmed_just_before_a_crash_reaches_the_store_once(
     app.start()
     _wait_for_hand_off(receiver, 60)  # a row the killed worker had claimed waits for its lease
     assert len(receiver.accepted) == 1
-
-
-DECODED_AUDIO_COUNTER = """
-window.decodedReplies = 0;
-const decode = AudioContext.prototype.decodeAudioData;
-AudioContext.prototype.decodeAudioData = function (...args) {
-  return decode.apply(this, args).then((buffer) => { window.decodedReplies += 1; return buffer; });
-};
-"""
-
-
-@pytest.fixture
-def voice_live(tmp_path: Path, seeder, swedish_models_dir: Path) -> Iterator[tuple[LiveApp, int]]:
-    """The app with the small real models under the Swedish names (voice on)."""
-    with _running_app(tmp_path, seeder, HANDLA_MODELS_DIR=str(swedish_models_dir)) as running:
-        yield running
-
-
-def test_the_microphone_path_from_speech_to_a_spoken_answer(
-    voice_live: tuple[LiveApp, int], spoken, tmp_path: Path
-) -> None:
-    """Chromium's fake microphone plays Swedish speech into the page's AudioWorklet; the text
-    Vosk heard waits for staff to send it; the answer is spoken (WAV chunks the page decodes)."""
-    app, client_id = voice_live
-    microphone = tmp_path / "microphone.wav"
-    microphone.write_bytes(spoken("två liter mellanmjölk och en limpa", rate=48_000))
-    fake_microphone = (
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={microphone}%noloop",
-        "--autoplay-policy=no-user-gesture-required",
-    )
-    with _browser_page(*fake_microphone, permissions=("microphone",)) as page:
-        page.add_init_script(DECODED_AUDIO_COUNTER)
-        _log_in(page, app.base, "anna")
-        page.goto(f"{app.base}/clients/{client_id}")
-        talk = page.locator("#voice-talk")
-        expect(page.locator("#voice-state")).to_contain_text("Tryck på knappen och säg")
-        talk.click()
-        expect(talk).to_have_text("Tryck när du pratat klart")
-        expect(page.locator("#voice-state")).to_have_text("Jag lyssnar…")
-        heard = page.locator("#voice-text")
-        expect(heard).to_be_visible(timeout=30_000)  # the server noticed the end of speech
-        text = heard.input_value()
-        assert text.strip(), "the recogniser's final text is empty"
-        expect(talk).to_have_text("Tryck och prata")
-        _check_page(page, "18-voice-heard")
-
-        heard.fill(f"{text} tack")  # staff may correct the text before it counts
-        page.locator("#voice-confirm").get_by_role("button", name="Skicka").click()
-        expect(page.locator("#chat-log .from-client")).to_have_text(f"Du: {text} tack")
-        expect(page.locator("#chat-log .from-assistant")).to_contain_text("svarar inte just nu")
-        # one decoded WAV a sentence (a function: a string would be eval, which the CSP forbids)
-        page.wait_for_function("() => window.decodedReplies >= 3", timeout=30_000)
