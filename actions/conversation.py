@@ -13,6 +13,7 @@ short answer ("Bregott", "fyra", "nej") means different things at different mome
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -65,6 +66,12 @@ USUAL_WORDS = {"som", "vanligt", "det", "vanliga", "samma", "förra", "gången",
                "jag", "brukar", "ta", "handla", "mina", "min", "beställ", "vill", "ha", "listan",
                "lista", "sak", "varor", "tack", "också", "igen"}  # fmt: skip
 DESCRIBING = set(WORD_FEATURE) | {"laktos"}
+# Words without which a sentence does not take anything away ("vi behöver tvål" is a wish).
+REMOVING_WORDS = {"bort", "stryk", "stryka", "inte", "ingen", "inget", "inga", "skippa",
+                  "skippar", "släng", "ur", "radera", "glöm", "glömma", "hoppa", "hoppar",
+                  "strunta", "struntar", "skit", "låt", "slopa", "utan"}  # fmt: skip
+# "glöm inte mjölken", "inte glömma kaffet", "kom ihåg smöret": a reminder, not a removal.
+REMINDER = re.compile(r"\bglöm(?:ma)?\s+(?:\w+\s+)?inte\b|\binte\s+glömma\b|\bkom\s+ihåg\b")
 FINISHED = {"räcker", "allt", "klart", "klar", "färdig", "färdigt", "nöjd", "bra"}
 
 
@@ -432,7 +439,31 @@ class Conversation:
 
     # -- removing, skipping, other cards -------------------------------------------------------
 
+    def _reminds_or_asks(self) -> bool:
+        """Read as removing or skipping, but asking for something: "glöm inte mjölken" (a
+        reminder), "vi behöver tvål" (no word that takes anything away). Answered here."""
+        words = set(words_of(self.turn.text))
+        reminder = REMINDER.search(self.turn.text.lower()) and not words & {"bort", "stryk"}
+        if not reminder and words & REMOVING_WORDS:
+            return False
+        named = self._line_named()
+        if named is not None:
+            if named.product is None:
+                self.say(f"{quoted(named.spoken_text)} finns redan i korgen. {ANYTHING_ELSE}")
+            else:
+                amount = quantity_text(named.product, Decimal(named.quantity))
+                self.say(f"{display_name(named.product)} finns redan i korgen, {amount}. "
+                         f"{ANYTHING_ELSE}")  # fmt: skip
+            return True
+        if not reminder and all(status_of(item) == "not_found"
+                                for item in match_text(self.session, self.client_id, self.turn.text)):  # fmt: skip
+            return False
+        self.add_items()
+        return True
+
     def remove_item(self) -> None:
+        if self._reminds_or_asks():
+            return
         named = self._line_named()
         choices = self._open_choices()
         if named is None and choices and self._asked() == "choice":
@@ -457,6 +488,8 @@ class Conversation:
 
     def skip(self) -> None:
         """ "hoppa över", "strunta i det": the open choice (or wish) goes, said out loud."""
+        if self._reminds_or_asks():
+            return
         basket = self.basket
         waiting = self._choice_for_words() or next(iter(open_lines(basket)), None)
         if waiting is None:

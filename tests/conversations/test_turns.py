@@ -162,6 +162,21 @@ def test_odd_input_changes_nothing_and_a_missing_product_is_a_wish(shop) -> None
     assert basket(shop) == ([("Falukorv", 1.0)], [], ["julskinka"])
 
 
+def test_a_reminder_or_a_need_read_as_removing_takes_nothing_away(shop) -> None:
+    """Rasa may read "glöm inte mjölken" as removing and "vi behöver falukorv" as skipping; the
+    words decide: a reminder keeps or adds, a need adds, and a real removal still removes."""
+    say(shop, "add_items", "två liter mellanmjölk och en gurka")
+    assert "finns redan i korgen, 2 st" in say(shop, "remove_item", "glöm inte mjölken")
+    say(shop, "remove_item", "glöm inte kaffet")
+    say(shop, "skip", "vi behöver falukorv")
+    assert "inget att hoppa över" in say(shop, "skip", "det kan vara")
+    assert basket(shop)[0] == [("Bryggkaffe Mellanrost", 1.0), ("Falukorv", 1.0),
+                               ("Gurka", 1.0), ("Mellanmjölk 1.5%", 2.0)]  # fmt: skip
+    say(shop, "remove_item", "jag vill inte ha gurkan")
+    say(shop, "remove_item", "glöm mjölken")
+    assert basket(shop)[0] == [("Bryggkaffe Mellanrost", 1.0), ("Falukorv", 1.0)]
+
+
 def test_an_order_needs_the_slot_in_the_question_and_an_explicit_yes(shop) -> None:
     say(shop, "add_items", "två paket bryggkaffe")
     asked = say(shop, "finish", "det var allt")
