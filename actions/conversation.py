@@ -64,7 +64,10 @@ CORRECTION_WORDS = {"förresten", "istället", "stället", "nej", "ändra", "gö
 LAST_WORDS = {"sista", "senaste", "den", "det", "dem", "de"}
 USUAL_WORDS = {"som", "vanligt", "det", "vanliga", "samma", "förra", "gången", "veckan", "sist",
                "jag", "brukar", "ta", "handla", "mina", "min", "beställ", "vill", "ha", "listan",
-               "lista", "sak", "varor", "tack", "också", "igen"}  # fmt: skip
+               "lista", "sak", "varor", "tack", "också", "igen", "köpa", "köper", "brukade",
+               "beställa", "beställer", "handlar", "alltid"}  # fmt: skip
+# one of these makes a sentence of USUAL_WORDS mean the usual order ("det jag brukar köpa")
+USUAL_MARKERS = {"vanligt", "vanliga", "brukar", "brukade", "samma", "förra", "alltid"}
 DESCRIBING = set(WORD_FEATURE) | {"laktos"}
 # Words without which a sentence does not take anything away ("vi behöver tvål" is a wish).
 REMOVING_WORDS = {"bort", "stryk", "stryka", "inte", "ingen", "inget", "inga", "skippa",
@@ -227,6 +230,10 @@ class Conversation:
     def add_items(self) -> None:
         """A list of things to buy (the one intake), or a short answer to what is on the table."""
         if self._answers_choice() or self._corrects_amount():
+            return
+        words = set(words_of(self.turn.text))
+        if words and words <= USUAL_WORDS and words & USUAL_MARKERS:
+            self.usual_order()
             return
         intake = take_text(self.session, self.client_id, self.turn.text)
         self._report_intake(intake)

@@ -20,7 +20,7 @@ HESITATION = re.compile(r"^(?:e+h*m*|ö+h*m*|ä+h*m*|h+m+|m+h*m*|a+h+|ah+m*|öh+
 FILLERS = _words(
     "tack snälla också även lite gärna så då ju nog väl liksom typ alltså asså va nu bara "
     "okej ok jaha ja jo precis visst förresten kanske dessutom mer mera annars något några "
-    "nåt någon lite grann nej nä näe inte"
+    "nåt någon lite grann nej nä näe inte andra annan annat"
 )
 PRONOUNS = _words("jag vi du ni man mig oss dig er det")
 # a frame needs one of these: modal and request verbs, "finns", "har", "glöm", question words
@@ -29,7 +29,7 @@ CORE = _words(
     "önskade hade har ha få ta tar tog köpa köp köper handla handlar beställa beställ beställer "
     "lägga lägg lägger skriva skriv skriver sätta sätt sätter glöm glömt glömma kom komma minns "
     "finns fanns blir bli hämta hämtar plocka plockar ge fixa fixar ordna vad heter lägger "
-    "notera noterar boka"
+    "notera noterar boka brukar brukade"
 )
 PARTICLES = _words("till i upp in på med ihåg")  # after a verb: "lägga till", "skriv upp"
 FRAME_OTHER = _words("inte också även gärna så då sen sedan och nu bara vilja vara är")

@@ -177,6 +177,13 @@ def test_a_reminder_or_a_need_read_as_removing_takes_nothing_away(shop) -> None:
     assert basket(shop)[0] == [("Bryggkaffe Mellanrost", 1.0), ("Falukorv", 1.0)]
 
 
+def test_what_i_usually_buy_is_the_usual_order_not_a_wish(shop) -> None:
+    """ "det jag brukar köpa" read as adding: its words are the usual order's, not products."""
+    for said in ("det jag brukar köpa", "det vanliga"):
+        assert "ingen tidigare beställning" in say(shop, "add_items", said)
+    assert basket(shop) == ([], [], [])
+
+
 def test_an_order_needs_the_slot_in_the_question_and_an_explicit_yes(shop) -> None:
     say(shop, "add_items", "två paket bryggkaffe")
     asked = say(shop, "finish", "det var allt")
