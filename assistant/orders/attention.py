@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from assistant.db.enums import OutboxStatus
 from assistant.db.models import Order, OutboxMessage
 from assistant.orders.basket import Actor, actor_text, record
 from assistant.orders.booking import _give_back
@@ -15,6 +16,7 @@ from assistant.orders.slots import as_utc
 from assistant.orders.status import OrderStatus
 
 OPEN = (OrderStatus.CONFIRMED, OrderStatus.NEEDS_ATTENTION)
+RETRYABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
 
 
 def _order(session: Session, order_id: int) -> Order:
@@ -36,8 +38,8 @@ def retry_order(
         raise ServiceError("Ordern väntar inte på åtgärd.")
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.order_id == order.id, OutboxMessage.status.in_(["pending", "failed"]))
-        .values(status="pending", attempts=0, next_attempt_at=now)
+        .where(OutboxMessage.order_id == order.id, OutboxMessage.status.in_(RETRYABLE))
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )
     order.status = OrderStatus.CONFIRMED
@@ -65,15 +67,15 @@ def cancel_order(
         update(OutboxMessage)
         .where(
             OutboxMessage.order_id == order.id,
-            OutboxMessage.status.in_(["pending", "failed"]),
+            OutboxMessage.status.in_(RETRYABLE),
             or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until <= now),
         )
-        .values(status="cancelled", leased_until=None)
+        .values(status=OutboxStatus.CANCELLED, leased_until=None)
         .execution_options(synchronize_session=False)
     )
     under_way = session.scalar(
         select(OutboxMessage.id).where(
-            OutboxMessage.order_id == order.id, OutboxMessage.status == "pending"
+            OutboxMessage.order_id == order.id, OutboxMessage.status == OutboxStatus.PENDING
         )
     )
     if under_way is not None:

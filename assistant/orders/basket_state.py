@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from assistant.db.enums import LineStatus
 from assistant.db.models import Client, Order, OrderLine, Product
 from assistant.orders.basket import find_basket, line_count, price_order, priced_lines
 from assistant.orders.booking import available_slots
@@ -132,7 +133,7 @@ class BasketState:
             data = asdict(view)
             data["quantity"] = float(view.quantity)
             data["step"] = float(view.step)
-            data["status"] = "ok"
+            data["status"] = LineStatus.OK
             data["price_ore"] = view.total_ore
             data["image_url"] = view.image_url
             return data
@@ -211,7 +212,7 @@ def _line_view(line: OrderLine, priced: PricedLine) -> LineView:
 
 
 def _cards(session: Session, line: OrderLine, today) -> list[ProductCard]:  # noqa: ANN001
-    keys = shown_candidates(line) if line.status == "needs_choice" else list(line.candidates or [])
+    keys = shown_candidates(line) if line.status == LineStatus.NEEDS_CHOICE else list(line.candidates or [])
     rows = {
         p.id: p
         for p in session.scalars(
@@ -238,7 +239,7 @@ def choice_view(session: Session, line: OrderLine, now: datetime | None = None) 
         said=f"{number_text(said)} {line.said_unit}" if line.said_unit else number_text(said),
         question=choice_question(line, brand),
         cards=cards,
-        more=line.status == "needs_choice" and len(line.candidates or []) > len(cards),
+        more=line.status == LineStatus.NEEDS_CHOICE and len(line.candidates or []) > len(cards),
     )
 
 
@@ -255,7 +256,7 @@ def basket_state(
     fees = client_fee_rows(breakdown.fee_items)
     regular = sum(p.regular for p in breakdown.lines)
     waiting = [
-        choice_waiting_text(ln) if ln.status == "needs_choice" else wish_waiting_text(ln)
+        choice_waiting_text(ln) if ln.status == LineStatus.NEEDS_CHOICE else wish_waiting_text(ln)
         for ln in opened
     ]
     state = BasketState(

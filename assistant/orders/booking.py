@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assistant.db.enums import OrderStatus
 from assistant.db.models import DeliverySlot, Order
 from assistant.orders.basket import Actor, basket_for, record
 from assistant.orders.errors import ServiceError
@@ -76,7 +77,7 @@ def _move_basket(session: Session, basket_id: int, old: int | None, new: int | N
         update(Order)
         .where(
             Order.id == basket_id,
-            Order.status == "basket",
+            Order.status == OrderStatus.BASKET,
             Order.slot_id.is_(None) if old is None else Order.slot_id == old,
         )
         .values(slot_id=new)

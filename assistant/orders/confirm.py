@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from assistant.adapters.sheet import OrderSheet, SheetLine
+from assistant.db.enums import LineStatus
 from assistant.db.models import Client, Order, OutboxMessage, PurchaseHistory
 from assistant.orders.basket import (
     SUBSTITUTION_LABELS,
@@ -48,9 +49,9 @@ def order_by_key(session: Session, key: str) -> Order | None:
 def _check_lines(order: Order) -> None:
     for line in order.lines:
         product = line.product
-        if line.status == "needs_choice":
+        if line.status == LineStatus.NEEDS_CHOICE:
             raise ServiceError(choice_waiting_text(line))
-        if product is None or line.status == "needs_staff":
+        if product is None or line.status == LineStatus.NEEDS_STAFF:
             raise ServiceError(wish_waiting_text(line))
         what = display_name(product)
         if not product.active:

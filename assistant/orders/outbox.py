@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from assistant.adapters.channels import Channels, StoreTarget
 from assistant.adapters.sheet import DeliveryFailed, OrderSheet
 from assistant.db import session_scope
+from assistant.db.enums import AttemptState, OutboxStatus
 from assistant.db.models import AuditEvent, DeliveryAttempt, Order, OutboxMessage
 from assistant.orders.retry import needs_staff, next_attempt_at
 from assistant.orders.slots import as_utc
@@ -63,7 +64,7 @@ class Claim:
 
 def _due(now: datetime) -> tuple:
     return (
-        OutboxMessage.status == "pending",
+        OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.next_attempt_at <= now,
         or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until <= now),
     )
@@ -75,7 +76,7 @@ def _store_busy(store_id, now: datetime):  # noqa: ANN001 (a column or an int)
     return (
         exists()
         .where(other.order_id == other_order.id)
-        .where(other_order.store_id == store_id, other.status == "pending")
+        .where(other_order.store_id == store_id, other.status == OutboxStatus.PENDING)
         .where(other.leased_until > now)
     )
 
@@ -137,8 +138,8 @@ def claim_next(factory: sessionmaker[Session], now: datetime, channels: Channels
 def _start_attempt(session: Session, row_id: int, now: datetime, channels: Channels) -> Claim:
     session.execute(
         update(DeliveryAttempt)
-        .where(DeliveryAttempt.outbox_id == row_id, DeliveryAttempt.state == "sending")
-        .values(state="interrupted", finished_at=now)
+        .where(DeliveryAttempt.outbox_id == row_id, DeliveryAttempt.state == AttemptState.SENDING)
+        .values(state=AttemptState.INTERRUPTED, finished_at=now)
         .execution_options(synchronize_session=False)
     )
     row = session.get(OutboxMessage, row_id, populate_existing=True)
@@ -150,7 +151,7 @@ def _start_attempt(session: Session, row_id: int, now: datetime, channels: Chann
         outbox_id=row.id,
         channel=target.channel,
         key=channels.repeat_key(target, sheet, key)[:200],
-        state="sending",
+        state=AttemptState.SENDING,
         worker=_worker_name(),
         started_at=now,
     )
@@ -167,13 +168,13 @@ def _finish_delivered(session: Session, claim: Claim, now: datetime) -> None:
     session.execute(  # the store has it, even if a takeover had marked this attempt
         update(DeliveryAttempt)
         .where(DeliveryAttempt.id == claim.attempt_id)
-        .values(state="done", finished_at=now, error=None)
+        .values(state=AttemptState.DONE, finished_at=now, error=None)
         .execution_options(synchronize_session=False)
     )
     delivered = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == claim.row_id, OutboxMessage.status == "pending")
-        .values(status="delivered", delivered_at=now, leased_until=None, last_error=None)
+        .where(OutboxMessage.id == claim.row_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.DELIVERED, delivered_at=now, leased_until=None, last_error=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not delivered:  # only after a lost lease: staff cancelled it, or another worker won
@@ -200,12 +201,12 @@ def _finish_failed(
 ) -> None:
     still_mine = session.execute(
         update(DeliveryAttempt)
-        .where(DeliveryAttempt.id == claim.attempt_id, DeliveryAttempt.state == "sending")
-        .values(state="failed", finished_at=now, error=error[:2000])
+        .where(DeliveryAttempt.id == claim.attempt_id, DeliveryAttempt.state == AttemptState.SENDING)
+        .values(state=AttemptState.FAILED, finished_at=now, error=error[:2000])
         .execution_options(synchronize_session=False)
     ).rowcount
     row = session.get(OutboxMessage, claim.row_id, populate_existing=True)
-    if not still_mine or row is None or row.status != "pending":
+    if not still_mine or row is None or row.status != OutboxStatus.PENDING:
         return  # another worker took the row over after our lease ended; it decides
     order = row.order
     row.last_error, row.leased_until = error[:2000], None
@@ -213,7 +214,7 @@ def _finish_failed(
     slot = order.slot
     gives_up = slot is not None and retry_at >= as_utc(slot.starts_at)
     if gives_up:
-        row.status = "failed"
+        row.status = OutboxStatus.FAILED
     else:
         row.next_attempt_at = retry_at
     detail = {"attempts": claim.attempts, "error": error[:500]}
@@ -288,7 +289,7 @@ def resume_outbox(
         pass
     with session_scope(session_factory, read_only=True) as session:
         waiting = session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
         )
     return int(waiting or 0)
 

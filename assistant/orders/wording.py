@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from assistant.db.enums import LineStatus
 from assistant.db.models import OrderLine
 from assistant.orders.intake import Intake
 from catalog_matcher.quantities import read_amount
@@ -51,7 +52,7 @@ def quoted(text: str) -> str:
 def choice_question(line: OrderLine, brand: str = "") -> str:
     """The question an open choice asks, on the page and in the chat."""
     said = line.spoken_text or "varan"
-    if line.status == "needs_staff":
+    if line.status == LineStatus.NEEDS_STAFF:
         return f"{quoted(said)} finns inte i butiken. Personalen hjälper till att hitta något."
     if line.choice_reason == "pack":
         return f"{said.capitalize()} finns i de här förpackningarna. Vilken vill du ha?"
