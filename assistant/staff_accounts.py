@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.enums import StaffRole
 from assistant.db.models import StaffSession, StaffUser
-from assistant.orders.errors import ServiceError
+from assistant.orders.errors import NotFound, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
 MAX_USERNAME = 100
@@ -34,7 +34,7 @@ class AccountExists(ServiceError):
     """The user name is taken."""
 
 
-class AccountMissing(ServiceError):
+class AccountMissing(NotFound):
     """No account has that id."""
 
 
@@ -85,8 +85,9 @@ def create_account(
     check_password(password, password_again)
     if role not in tuple(StaffRole):
         raise ServiceError("Välj en roll.")
-    member = StaffUser(username=username, password_hash=hash_password(password),
-                       role=StaffRole(role))
+    member = StaffUser(
+        username=username, password_hash=hash_password(password), role=StaffRole(role)
+    )
     session.add(member)
     session.flush()
     return member

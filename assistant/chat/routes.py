@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from assistant.chat.history import record_turn
 from assistant.chat.messages import clean_message
 from assistant.chat.rasa_client import ChatReply, ChatResult, RasaClient
-from assistant.db.models import Product, StaffUser
-from assistant.web.deps import DB_SESSION, reads_only
-from assistant.web.security import client_for, current_staff
+from assistant.db.models import Product
+from assistant.web.deps import SessionDep, StaffDep, reads_only
+from assistant.web.security import client_for
 from assistant.web.templating import templates
 
 router = APIRouter()
@@ -66,8 +66,8 @@ def sender_id(client_id: int) -> str:
 def chat(
     client_id: int,
     message: ChatIn,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
     rasa: RasaClient = Depends(rasa_client),
 ) -> dict:
     client = client_for(session, staff, client_id)
@@ -104,8 +104,6 @@ def _picked(session: Session, client_id: int, pick: Pick) -> tuple[str, str]:
 
 
 @router.get("/api/assistant/status")
-def assistant_status(
-    staff: StaffUser = Depends(current_staff), rasa: RasaClient = Depends(rasa_client)
-) -> dict:
+def assistant_status(staff: StaffDep, rasa: RasaClient = Depends(rasa_client)) -> dict:
     """`ready`, `starting` (show "Assistenten startar…") or `unavailable`."""
     return {"status": rasa.status()}

@@ -24,9 +24,9 @@ from assistant.orders.store_channel import (
     outgoing_folder,
     target_problem,
 )
-from assistant.web.deps import DB_SESSION
+from assistant.web.deps import AdminDep, SessionDep
 from assistant.web.notice import saved, take_notice
-from assistant.web.security import require_admin, require_csrf
+from assistant.web.security import require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
@@ -117,8 +117,8 @@ def _page(request: Request, session: Session, staff: StaffUser, **extra: object)
 @router.get("/stores")
 def stores(
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     return _page(request, session, staff)
 
@@ -127,8 +127,8 @@ def stores(
 async def update_fees(
     store_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     store = _store(session, store_id)
     form = await request.form()
@@ -146,8 +146,8 @@ async def update_fees(
 async def update_channel(
     store_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     store = _store(session, store_id)
     try:

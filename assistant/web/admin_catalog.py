@@ -15,9 +15,8 @@ from starlette.datastructures import UploadFile
 
 from assistant.catalog_import import CatalogFormatError, check_catalog
 from assistant.catalog_jobs import new_job, read_status, running_job, save_upload, start_import
-from assistant.db.models import StaffUser
-from assistant.web.deps import reads_only
-from assistant.web.security import require_admin, require_csrf
+from assistant.web.deps import AdminDep, reads_only
+from assistant.web.security import require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
@@ -35,13 +34,13 @@ def safe_file_name(name: str) -> str:
 
 
 @router.get("/catalog")
-def catalog_page(request: Request, staff: StaffUser = Depends(require_admin)) -> Response:
+def catalog_page(request: Request, staff: AdminDep) -> Response:
     running = running_job(request.app.state.settings.data_dir)
     return render(request, "admin_catalog.html", staff=staff, running=running)
 
 
 @router.post("/catalog", dependencies=[Depends(reads_only), Depends(require_csrf)])
-async def upload_catalog(request: Request, staff: StaffUser = Depends(require_admin)) -> Response:
+async def upload_catalog(request: Request, staff: AdminDep) -> Response:
     data_dir = request.app.state.settings.data_dir
     form = await request.form()
     upload = form.get("file")
@@ -81,15 +80,13 @@ def _status(request: Request, job_id: str):
 
 
 @router.get("/catalog/imports/{job_id}")
-def import_page(
-    job_id: str, request: Request, staff: StaffUser = Depends(require_admin)
-) -> Response:
+def import_page(job_id: str, request: Request, staff: AdminDep) -> Response:
     status = _status(request, job_id)
     return render(request, "admin_catalog_import.html", staff=staff, job=status)
 
 
 @router.get("/catalog/imports/{job_id}/status")
-def import_status(job_id: str, request: Request, _: StaffUser = Depends(require_admin)) -> dict:
+def import_status(job_id: str, request: Request, _: AdminDep) -> dict:
     """What the import page polls to move its progress bar."""
     status = _status(request, job_id)
     return {"state": status.state, "fraction": status.fraction, "rows": status.rows,

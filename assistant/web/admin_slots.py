@@ -30,9 +30,9 @@ from assistant.orders.slot_patterns import (
     update_pattern,
 )
 from assistant.orders.slots import WEEKDAYS, as_utc, cutoff_label, slot_label
-from assistant.web.deps import DB_SESSION
+from assistant.web.deps import AdminDep, SessionDep
 from assistant.web.notice import saved, take_notice
-from assistant.web.security import require_admin, require_csrf
+from assistant.web.security import require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
@@ -138,8 +138,8 @@ async def _act(
 def slots(
     store_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     return _page(request, session, staff, _store(session, store_id))
 
@@ -148,8 +148,8 @@ def slots(
 async def add_single_slot(
     store_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     def add(store: Store, form: FormData) -> str:
         try:
@@ -169,8 +169,8 @@ async def change_capacity(
     store_id: int,
     slot_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     def change(store: Store, form: FormData) -> str:
         capacity = _number(form, "capacity", "Antal leveranser")
@@ -186,8 +186,8 @@ async def remove_slot(
     store_id: int,
     slot_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     return await _act(request, session, staff, store_id, lambda store, _form: delete_slot(
         session, slot_id, store_id=store.id
@@ -198,8 +198,8 @@ async def remove_slot(
 async def add_weekly_time(
     store_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     def add(store: Store, form: FormData) -> str:
         pattern, change = add_pattern(session, store.id, _pattern_fields(form))
@@ -213,8 +213,8 @@ async def change_weekly_time(
     store_id: int,
     pattern_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     def change(store: Store, form: FormData) -> str:
         fields = _pattern_fields(form)
@@ -232,8 +232,8 @@ async def remove_weekly_time(
     store_id: int,
     pattern_id: int,
     request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
 ) -> Response:
     def remove(store: Store, _form: FormData) -> str:
         done = delete_pattern(session, pattern_id, store_id=store.id)

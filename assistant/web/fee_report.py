@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from assistant.db.models import StaffUser
 from assistant.orders.errors import ServiceError
 from assistant.orders.fee_report import FEES, FeeReport, fee_report_csv, monthly_fee_report
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import FEE_LABELS
 from assistant.orders.slots import LOCAL_TZ
-from assistant.web.deps import DB_SESSION
-from assistant.web.security import require_admin
+from assistant.web.deps import AdminDep, SessionDep
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
@@ -37,9 +36,9 @@ def _report(session: Session, month: str | None) -> tuple[str, FeeReport]:
 @router.get("/fees")
 def fee_report(
     request: Request,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Response:
     chosen, report = _report(session, month)
     labels = [(name, FEE_LABELS[name]) for name in FEES]
@@ -49,9 +48,9 @@ def fee_report(
 
 @router.get("/fees.csv")
 def fee_report_download(
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
+    staff: AdminDep,
+    session: SessionDep,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Response:
     chosen, report = _report(session, month)
     name = f"handla-avgifter-kommunen-{chosen}.csv"

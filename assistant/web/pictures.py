@@ -6,14 +6,13 @@ from __future__ import annotations
 import threading
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Product, StaffUser
+from assistant.db.models import Product
 from assistant.images import FetchPolicy, product_picture
-from assistant.web.deps import DB_SESSION
-from assistant.web.security import current_staff
+from assistant.web.deps import SessionDep, StaffDep
 
 router = APIRouter()
 
@@ -48,8 +47,8 @@ class CatalogHosts:
 def product_image(
     product_id: int,
     request: Request,
-    _staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    _staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     product = session.get(Product, product_id)
     if product is None:

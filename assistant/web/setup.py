@@ -12,12 +12,10 @@ from fastapi.exception_handlers import (
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import func, select
 from starlette.middleware.sessions import SessionMiddleware
 
-from assistant.cli_staff import FIRST_RUN_HINT
 from assistant.db import session_scope
-from assistant.db.models import StaffUser
+from assistant.staff_accounts import FIRST_RUN_HINT, no_staff_yet
 from assistant.web import (
     admin,
     admin_catalog,
@@ -37,7 +35,7 @@ from assistant.web.templating import STATIC_DIR, render
 
 def _no_staff_yet(app: FastAPI) -> bool:
     with session_scope(app.state.sessions, read_only=True) as session:
-        return not session.scalar(select(func.count()).select_from(StaffUser))
+        return no_staff_yet(session)
 
 
 def install_web(app: FastAPI) -> None:

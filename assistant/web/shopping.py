@@ -8,7 +8,7 @@ transaction back and shows the Swedish message on the page, so nothing is writte
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -23,9 +23,9 @@ from assistant.orders.errors import ServiceError
 from assistant.orders.receipt import order_receipt
 from assistant.orders.status import status_text
 from assistant.web.client_page import remember, render_client
-from assistant.web.deps import DB_SESSION
+from assistant.web.deps import SessionDep, StaffDep
 from assistant.web.notice import saved, take_notice
-from assistant.web.security import client_for, current_staff, require_csrf
+from assistant.web.security import client_for, require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/clients/{client_id}", dependencies=[Depends(require_csrf)])
@@ -59,11 +59,11 @@ def _change(
 def add_to_basket(
     client_id: int,
     request: Request,
-    product_id: int = Form(ge=1, le=2**31 - 1),
-    quantity: str = Form(max_length=MAX_NUMBER_TEXT),
-    spoken_text: str = Form("", max_length=500),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    product_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    quantity: Annotated[str, Form(max_length=MAX_NUMBER_TEXT)],
+    staff: StaffDep,
+    session: SessionDep,
+    spoken_text: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Add a product with a quantity (a card or a + on a line of another page)."""
     return _change(request, session, staff, client_id, lambda: _added(request, add_item(
@@ -76,9 +76,9 @@ def choose_card(
     client_id: int,
     line_id: int,
     request: Request,
-    product_id: int = Form(ge=1, le=2**31 - 1),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    product_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     """A tapped picture card of an open choice (or of a wish staff settle): that product, for
     the amount the client said. The page lands on the search with "Lagt i korgen" and the
@@ -93,8 +93,8 @@ def show_others(
     client_id: int,
     line_id: int,
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     """ "Nej, visa andra": the next cards of an open choice, or a chosen line back to a choice."""
     return _change(request, session, staff, client_id, lambda: reopen(
@@ -112,9 +112,9 @@ def change_quantity(
     client_id: int,
     line_id: int,
     request: Request,
-    quantity: str = Form(max_length=MAX_NUMBER_TEXT),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    quantity: Annotated[str, Form(max_length=MAX_NUMBER_TEXT)],
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     """The − / + buttons post the new quantity (so a double tap does not count twice)."""
     return _change(request, session, staff, client_id, lambda: set_quantity(
@@ -127,9 +127,9 @@ def remove(
     client_id: int,
     line_id: int,
     request: Request,
-    back: str = Form("korg", pattern="^(korg|sok)$"),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
+    back: Annotated[str, Form(pattern="^(korg|sok)$")] = "korg",
 ) -> Response:
     """A basket line removed, or an open choice or wish skipped ("Hoppa över": `back=sok`)."""
     return _change(request, session, staff, client_id, lambda: remove_line(
@@ -142,9 +142,9 @@ def substitution(
     client_id: int,
     line_id: int,
     request: Request,
-    choice: str = Form(max_length=20),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    choice: Annotated[str, Form(max_length=20)],
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     return _change(request, session, staff, client_id, lambda: set_substitution(
         session, client_id, line_id, choice, actor=staff.id
@@ -155,9 +155,9 @@ def substitution(
 def choose_slot(
     client_id: int,
     request: Request,
-    slot_id: int = Form(),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    slot_id: Annotated[int, Form()],
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     return _change(request, session, staff, client_id, lambda: book_slot(
         session, client_id, slot_id, actor=staff.id
@@ -168,11 +168,11 @@ def choose_slot(
 def confirm(
     client_id: int,
     request: Request,
-    idempotency_key: str = Form(min_length=1, max_length=100),
-    shown_total: int = Form(ge=0, le=100_000_000),
-    armed: str = Form("0", max_length=1),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    idempotency_key: Annotated[str, Form(min_length=1, max_length=100)],
+    shown_total: Annotated[int, Form(ge=0, le=100_000_000)],
+    staff: StaffDep,
+    session: SessionDep,
+    armed: Annotated[str, Form(max_length=1)] = "0",
 ) -> Response:
     """Place the order. The first tap only arms the button (without JavaScript, the server
     shows the armed button); the key from the shown summary makes a repeat the same order."""
@@ -201,8 +201,8 @@ def receipt(
     client_id: int,
     order_id: int,
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     client = client_for(session, staff, client_id)
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -20,8 +21,8 @@ from assistant.orders.slots import LOCAL_TZ
 from assistant.orders.statement import monthly_statement, monthly_statement_pdf
 from assistant.orders.status import OrderStatus, status_label
 from assistant.orders.store_channel import channel_problem
-from assistant.web.deps import DB_SESSION
-from assistant.web.security import client_for, current_staff, require_csrf, visible_clients
+from assistant.web.deps import SessionDep, StaffDep
+from assistant.web.security import client_for, require_csrf, visible_clients
 from assistant.web.templating import render
 
 router = APIRouter()
@@ -31,8 +32,8 @@ MONTH_PATTERN = r"^\d{4}-\d{2}$"
 @router.get("/staff/queue")
 def waiting_for_staff(
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     """Basket lines (from chat or voice) where the assistant could not pick the product."""
     client_ids = [client.id for client in visible_clients(session, staff)]
@@ -92,10 +93,10 @@ def _last_error(order: Order) -> str:
 @router.get("/staff/attention")
 def orders_needing_attention(
     request: Request,
-    done: str | None = Query(None, pattern="^(retry|cancel)$"),
-    order: int | None = Query(None),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
+    done: Annotated[str | None, Query(pattern="^(retry|cancel)$")] = None,
+    order: Annotated[int | None, Query()] = None,
 ) -> Response:
     """Orders the store has not received after the first quick attempts (the worker keeps
     trying in the background); staff retry, cancel or fix the store's settings."""
@@ -127,8 +128,8 @@ def _staff_action(
 def retry(
     order_id: int,
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     return _staff_action(request, session, staff, order_id, "retry",
                          lambda oid: retry_order(session, oid, actor=staff.id))  # fmt: skip
@@ -138,8 +139,8 @@ def retry(
 def cancel(
     order_id: int,
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     return _staff_action(request, session, staff, order_id, "cancel",
                          lambda oid: cancel_order(session, oid, actor=staff.id))  # fmt: skip
@@ -157,9 +158,9 @@ def _month(month: str | None) -> tuple[int, int]:
 def statement(
     client_id: int,
     request: Request,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Response:
     client = client_for(session, staff, client_id)
     year, number = _month(month)
@@ -174,9 +175,9 @@ def statement(
 @router.get("/clients/{client_id}/statement.pdf")
 def statement_pdf(
     client_id: int,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Response:
     client = client_for(session, staff, client_id)
     year, number = _month(month)
