@@ -1,21 +1,27 @@
-"""What staff do with an order the store has not received: send it again, or cancel it."""
+"""What waits for staff: wishes the assistant could not match (the queue), orders the store has
+not received (send again, or cancel)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from assistant.db.enums import OutboxStatus
-from assistant.db.models import Order, OutboxMessage
+from assistant.db.enums import LineStatus, OutboxStatus
+from assistant.db.models import Order, OrderLine, OutboxMessage
 from assistant.orders.basket import Actor, actor_text, record
-from assistant.orders.booking import _give_back
+from assistant.orders.booking import give_back
 from assistant.orders.errors import ServiceError
 from assistant.orders.slots import as_utc
 from assistant.orders.status import OrderStatus
+from assistant.orders.store_channel import channel_problem
 
 OPEN = (OrderStatus.CONFIRMED, OrderStatus.NEEDS_ATTENTION)
+FAILURES = ("needs_attention", "delivery_failed")
+"""The audit actions whose detail holds a hand-off's error."""
 RETRYABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
 
 
@@ -92,10 +98,53 @@ def cancel_order(
         raise ServiceError("Beställningen har just lämnats till butiken och kan inte avbrytas.")
     previous = order.status
     if order.slot_id is not None:
-        _give_back(session, order.slot_id)
+        give_back(session, order.slot_id)
     session.expire(order)
     if order.slot is not None:
         session.expire(order.slot, ["booked"])
     record(session, order, who, "cancelled", previous=previous, slot_id=order.slot_id)
     session.flush()
     return order
+
+
+def waiting_for_staff(session: Session, client_ids: Sequence[int]) -> list[OrderLine]:
+    """Basket lines of these clients (from chat or voice) where the assistant could not pick the
+    product: the staff queue, by client."""
+    return list(
+        session.scalars(
+            select(OrderLine)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(
+                OrderLine.status == LineStatus.NEEDS_STAFF,
+                Order.status == OrderStatus.BASKET,
+                Order.client_id.in_(client_ids),
+            )
+            .order_by(Order.client_id, OrderLine.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class NeedsAttention:
+    order: Order
+    last_error: str
+    store_problem: str | None
+    """What is wrong with the store's settings, if anything (`channel_problem`)."""
+
+
+def needing_attention(session: Session, client_ids: Sequence[int]) -> list[NeedsAttention]:
+    """These clients' orders the store has not received after the first quick attempts (the
+    worker keeps trying in the background), oldest first, with the last error."""
+    orders = session.scalars(
+        select(Order)
+        .where(Order.status == OrderStatus.NEEDS_ATTENTION, Order.client_id.in_(client_ids))
+        .order_by(Order.confirmed_at)
+    )
+    return [NeedsAttention(o, last_error(o), channel_problem(o.store)) for o in orders]
+
+
+def last_error(order: Order) -> str:
+    for event in reversed(order.events):
+        if event.action in FAILURES:
+            return str((event.detail or {}).get("error", ""))
+    return ""

@@ -62,7 +62,7 @@ def _take_place(session: Session, slot_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _give_back(session: Session, slot_id: int) -> None:
+def give_back(session: Session, slot_id: int) -> None:
     session.execute(
         update(DeliverySlot)
         .where(DeliverySlot.id == slot_id, DeliverySlot.booked > 0)
@@ -113,7 +113,7 @@ def book_slot(
         _move_basket(session, basket.id, slot.id, old)  # undo: nothing is left changed
         raise SlotRefused("Den leveranstiden blev just fullbokad. Välj en annan tid.")
     if old is not None:
-        _give_back(session, old)
+        give_back(session, old)
     session.expire(basket, ["slot_id", "slot"])
     session.expire(slot, ["booked"])
     if old is not None and (previous := session.get(DeliverySlot, old)) is not None:
@@ -130,7 +130,7 @@ def release_slot(session: Session, client_id: int, *, actor: Actor = "client") -
         return
     if not _move_basket(session, basket.id, old, None):
         raise ServiceError("Korgen ändrades samtidigt i ett annat fönster. Försök igen.")
-    _give_back(session, old)
+    give_back(session, old)
     session.expire(basket, ["slot_id", "slot"])
     if (previous := session.get(DeliverySlot, old)) is not None:
         session.expire(previous, ["booked"])

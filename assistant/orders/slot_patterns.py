@@ -180,7 +180,7 @@ def pattern_label(pattern: SlotPattern) -> str:
     return f"{WEEKDAYS[pattern.weekday]} {clock(pattern.starts)}–{clock(pattern.ends)}"
 
 
-def _pattern(session: Session, pattern_id: int, store_id: int | None = None) -> SlotPattern:
+def get_pattern(session: Session, pattern_id: int, store_id: int | None = None) -> SlotPattern:
     pattern = session.get(SlotPattern, pattern_id) if isinstance(pattern_id, int) else None
     if pattern is None or (store_id is not None and pattern.store_id != store_id):
         raise ServiceError("Veckotiden finns inte.")
@@ -250,7 +250,7 @@ def update_pattern(
     """Change a weekly time: its future slots without bookings are made again from the new
     pattern (a slot an admin closed stays closed); booked slots stay as they were."""
     now = as_utc(now or datetime.now(UTC))
-    pattern = _pattern(session, pattern_id, store_id)
+    pattern = get_pattern(session, pattern_id, store_id)
     fields.check()
     _refuse_twin(session, pattern.store_id, fields, pattern.id)
     removed = _remove_unbooked(session, pattern.id, now, closed=False)
@@ -268,7 +268,7 @@ def delete_pattern(
     """Remove a weekly time and its future slots without bookings; booked slots stay (as
     single slots)."""
     now = as_utc(now or datetime.now(UTC))
-    pattern = _pattern(session, pattern_id, store_id)
+    pattern = get_pattern(session, pattern_id, store_id)
     removed = _remove_unbooked(session, pattern.id, now, closed=True)
     kept = _booked_count(session, pattern.id, now)
     session.execute(

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from assistant.db.models import DeliverySlot, SlotPattern, StaffUser, Store
 from assistant.orders.errors import ServiceError
@@ -25,6 +26,7 @@ from assistant.orders.slot_patterns import (
     add_slot,
     delete_pattern,
     delete_slot,
+    get_pattern,
     pattern_label,
     set_slot_capacity,
     update_pattern,
@@ -36,6 +38,7 @@ from assistant.web.security import require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
+CSRF = [Depends(require_csrf)]
 MAX_NUMBER = 6  # characters of a number field
 
 
@@ -89,45 +92,58 @@ def _page(
                   **extra)  # fmt: skip
 
 
-def _number(form: FormData, name: str, label: str) -> int:
-    text = str(form.get(name, "")).strip()
+class SlotForm(BaseModel):
+    """The fields of the slot and weekly-time forms, as typed."""
+
+    day: str = ""
+    weekday: str = ""
+    start: str = ""
+    end: str = ""
+    capacity: str = ""
+    cutoff_hours: str = ""
+    active: str = "1"
+
+    def pattern(self) -> PatternFields:
+        return PatternFields(
+            weekday=_number(self.weekday, "Veckodag"),
+            starts=_time(self.start, "Från"),
+            ends=_time(self.end, "Till"),
+            capacity=_number(self.capacity, "Antal leveranser"),
+            cutoff_hours=_number(self.cutoff_hours, "Sista beställning"),
+            active=self.active == "1",
+        )
+
+
+SlotFormDep = Annotated[SlotForm, Form()]
+
+
+def _number(text: str, label: str) -> int:
+    text = text.strip()
     if not text.isdigit() or len(text) > MAX_NUMBER:
         raise ServiceError(f"{label}: skriv ett heltal.")
     return int(text)
 
 
-def _time(form: FormData, name: str, label: str) -> time:
+def _time(text: str, label: str) -> time:
     try:
-        return time.fromisoformat(str(form.get(name, "")).strip())
+        return time.fromisoformat(text.strip())
     except ValueError:
         raise ServiceError(f"{label}: skriv en tid, till exempel 10:00.") from None
 
 
-def _pattern_fields(form: FormData) -> PatternFields:
-    return PatternFields(
-        weekday=_number(form, "weekday", "Veckodag"),
-        starts=_time(form, "start", "Från"),
-        ends=_time(form, "end", "Till"),
-        capacity=_number(form, "capacity", "Antal leveranser"),
-        cutoff_hours=_number(form, "cutoff_hours", "Sista beställning"),
-        active=form.get("active", "1") == "1",
-    )
-
-
-async def _act(
+def _act(
     request: Request,
     session: Session,
     staff: StaffUser,
     store_id: int,
-    action: Callable[[Store, FormData], str],
+    action: Callable[[Store], str],
     anchor: str = "",
 ) -> Response:
-    """Parse the form and call the service; on a refusal nothing is written and the page
-    explains why, else back to the page with what was done."""
+    """Call the service; on a refusal nothing is written and the page explains why, else back
+    to the page with what was done."""
     store = _store(session, store_id)
-    form = await request.form()
     try:
-        message = action(store, form)
+        message = action(store)
     except ServiceError as refusal:
         session.rollback()
         return _page(request, session, staff, store, 422, error=refusal.message)
@@ -144,99 +160,83 @@ def slots(
     return _page(request, session, staff, _store(session, store_id))
 
 
-@router.post("/stores/{store_id}/slots", dependencies=[Depends(require_csrf)])
-async def add_single_slot(
-    store_id: int,
-    request: Request,
-    staff: AdminDep,
-    session: SessionDep,
+@router.post("/stores/{store_id}/slots", dependencies=CSRF)
+def add_single_slot(
+    store_id: int, request: Request, form: SlotFormDep, staff: AdminDep, session: SessionDep
 ) -> Response:
-    def add(store: Store, form: FormData) -> str:
+    def add(store: Store) -> str:
         try:
-            day = date.fromisoformat(str(form.get("day", "")).strip())
+            day = date.fromisoformat(form.day.strip())
         except ValueError:
             raise ServiceError("Dag: välj en dag.") from None
-        slot = add_slot(session, store.id, day, _time(form, "start", "Från"),
-                        _time(form, "end", "Till"), _number(form, "capacity", "Antal leveranser"),
-                        _number(form, "cutoff_hours", "Sista beställning"))  # fmt: skip
+        slot = add_slot(session, store.id, day, _time(form.start, "Från"),
+                        _time(form.end, "Till"), _number(form.capacity, "Antal leveranser"),
+                        _number(form.cutoff_hours, "Sista beställning"))  # fmt: skip
         return f"Sparat: {slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))} är tillagd."
 
-    return await _act(request, session, staff, store_id, add, "#slots")
+    return _act(request, session, staff, store_id, add, "#slots")
 
 
-@router.post("/stores/{store_id}/slots/{slot_id}/capacity", dependencies=[Depends(require_csrf)])
-async def change_capacity(
+@router.post("/stores/{store_id}/slots/{slot_id}/capacity", dependencies=CSRF)
+def change_capacity(
     store_id: int,
     slot_id: int,
     request: Request,
+    form: SlotFormDep,
     staff: AdminDep,
     session: SessionDep,
 ) -> Response:
-    def change(store: Store, form: FormData) -> str:
-        capacity = _number(form, "capacity", "Antal leveranser")
+    def change(store: Store) -> str:
+        capacity = _number(form.capacity, "Antal leveranser")
         slot = set_slot_capacity(session, slot_id, capacity, store_id=store.id)
         label = slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))
         return f"Sparat: {label} tar {capacity} leveranser."
 
-    return await _act(request, session, staff, store_id, change, "#slots")
+    return _act(request, session, staff, store_id, change, "#slots")
 
 
-@router.post("/stores/{store_id}/slots/{slot_id}/delete", dependencies=[Depends(require_csrf)])
-async def remove_slot(
-    store_id: int,
-    slot_id: int,
-    request: Request,
-    staff: AdminDep,
-    session: SessionDep,
+@router.post("/stores/{store_id}/slots/{slot_id}/delete", dependencies=CSRF)
+def remove_slot(
+    store_id: int, slot_id: int, request: Request, staff: AdminDep, session: SessionDep
 ) -> Response:
-    return await _act(request, session, staff, store_id, lambda store, _form: delete_slot(
-        session, slot_id, store_id=store.id
-    ), "#slots")  # fmt: skip
+    return _act(request, session, staff, store_id,
+                lambda store: delete_slot(session, slot_id, store_id=store.id), "#slots")  # fmt: skip
 
 
-@router.post("/stores/{store_id}/patterns", dependencies=[Depends(require_csrf)])
-async def add_weekly_time(
-    store_id: int,
-    request: Request,
-    staff: AdminDep,
-    session: SessionDep,
+@router.post("/stores/{store_id}/patterns", dependencies=CSRF)
+def add_weekly_time(
+    store_id: int, request: Request, form: SlotFormDep, staff: AdminDep, session: SessionDep
 ) -> Response:
-    def add(store: Store, form: FormData) -> str:
-        pattern, change = add_pattern(session, store.id, _pattern_fields(form))
+    def add(store: Store) -> str:
+        pattern, change = add_pattern(session, store.id, form.pattern())
         return f"Sparat: {pattern_label(pattern)} varje vecka ({change.created} nya tider)."
 
-    return await _act(request, session, staff, store_id, add, "#patterns")
+    return _act(request, session, staff, store_id, add, "#patterns")
 
 
-@router.post("/stores/{store_id}/patterns/{pattern_id}", dependencies=[Depends(require_csrf)])
-async def change_weekly_time(
+@router.post("/stores/{store_id}/patterns/{pattern_id}", dependencies=CSRF)
+def change_weekly_time(
     store_id: int,
     pattern_id: int,
     request: Request,
+    form: SlotFormDep,
     staff: AdminDep,
     session: SessionDep,
 ) -> Response:
-    def change(store: Store, form: FormData) -> str:
-        fields = _pattern_fields(form)
-        done = update_pattern(session, pattern_id, fields, store_id=store.id)
-        pattern = session.get(SlotPattern, pattern_id)
-        return " ".join(filter(None, [f"Sparat: {pattern_label(pattern)}.", done.kept_text]))
+    def change(store: Store) -> str:
+        done = update_pattern(session, pattern_id, form.pattern(), store_id=store.id)
+        label = pattern_label(get_pattern(session, pattern_id))
+        return " ".join(filter(None, [f"Sparat: {label}.", done.kept_text]))
 
-    return await _act(request, session, staff, store_id, change, "#patterns")
+    return _act(request, session, staff, store_id, change, "#patterns")
 
 
-@router.post(
-    "/stores/{store_id}/patterns/{pattern_id}/delete", dependencies=[Depends(require_csrf)]
-)
-async def remove_weekly_time(
-    store_id: int,
-    pattern_id: int,
-    request: Request,
-    staff: AdminDep,
-    session: SessionDep,
+@router.post("/stores/{store_id}/patterns/{pattern_id}/delete", dependencies=CSRF)
+def remove_weekly_time(
+    store_id: int, pattern_id: int, request: Request, staff: AdminDep, session: SessionDep
 ) -> Response:
-    def remove(store: Store, _form: FormData) -> str:
+    def remove(store: Store) -> str:
         done = delete_pattern(session, pattern_id, store_id=store.id)
         return " ".join(filter(None, ["Veckotiden är borttagen.", done.kept_text]))
 
-    return await _act(request, session, staff, store_id, remove, "#patterns")
+    return _act(request, session, staff, store_id, remove, "#patterns")

@@ -10,17 +10,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Order, OrderLine, StaffUser
+from assistant.db.models import Order, StaffUser
+from assistant.orders import attention
 from assistant.orders.attention import cancel_order, retry_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.slots import LOCAL_TZ
 from assistant.orders.statement import monthly_statement, monthly_statement_pdf
-from assistant.orders.status import OrderStatus, status_label
-from assistant.orders.store_channel import channel_problem
+from assistant.orders.status import status_label
 from assistant.web.deps import SessionDep, StaffDep
 from assistant.web.security import client_for, require_csrf, visible_clients
 from assistant.web.templating import render
@@ -30,23 +29,10 @@ MONTH_PATTERN = r"^\d{4}-\d{2}$"
 
 
 @router.get("/staff/queue")
-def waiting_for_staff(
-    request: Request,
-    staff: StaffDep,
-    session: SessionDep,
-) -> Response:
+def waiting_for_staff(request: Request, staff: StaffDep, session: SessionDep) -> Response:
     """Basket lines (from chat or voice) where the assistant could not pick the product."""
     client_ids = [client.id for client in visible_clients(session, staff)]
-    lines = session.scalars(
-        select(OrderLine)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(
-            OrderLine.status == "needs_staff",
-            Order.status == "basket",
-            Order.client_id.in_(client_ids),
-        )
-        .order_by(Order.client_id, OrderLine.id)
-    ).all()
+    lines = attention.waiting_for_staff(session, client_ids)
     return render(request, "queue.html", staff=staff, lines=lines)
 
 
@@ -56,7 +42,7 @@ class AttentionRow:
     total: str
     status: str
     last_error: str
-    store_problem: str | None  # what is wrong with the store's settings, if anything
+    store_problem: str | None
 
 
 DONE_TEXT = {
@@ -69,25 +55,13 @@ def _attention_page(
     request: Request, session: Session, staff: StaffUser, status_code: int = 200, **extra: object
 ) -> Response:
     client_ids = [client.id for client in visible_clients(session, staff)]
-    orders = session.scalars(
-        select(Order)
-        .where(Order.status == OrderStatus.NEEDS_ATTENTION, Order.client_id.in_(client_ids))
-        .order_by(Order.confirmed_at)
-    ).all()
     rows = [
-        AttentionRow(order, format_sek(order.total_ore), status_label(order.status),
-                     _last_error(order), channel_problem(order.store))
-        for order in orders
+        AttentionRow(item.order, format_sek(item.order.total_ore), status_label(item.order.status),
+                     item.last_error, item.store_problem)
+        for item in attention.needing_attention(session, client_ids)
     ]  # fmt: skip
     return render(request, "attention.html", status_code=status_code, staff=staff, rows=rows,
                   **extra)  # fmt: skip
-
-
-def _last_error(order: Order) -> str:
-    for event in reversed(order.events):
-        if event.action in ("needs_attention", "delivery_failed"):
-            return str((event.detail or {}).get("error", ""))
-    return ""
 
 
 @router.get("/staff/attention")
