@@ -59,3 +59,10 @@ def require_admin(staff: StaffDep) -> StaffUser:
 
 AdminDep = Annotated[StaffUser, Depends(require_admin)]
 """The logged-in staff member, who must be an admin (else 403)."""
+
+
+def wake_outbox(request: Request) -> None:
+    """Hand a just-committed order to its store now rather than at the worker's next look."""
+    worker = getattr(request.app.state, "outbox_worker", None)
+    if worker is not None:
+        worker.wake()

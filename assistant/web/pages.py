@@ -14,7 +14,6 @@ from assistant.orders.intake import search_for_line, take_text
 from assistant.web.client_mode import client_mode_of, end_client_mode, start_client_mode
 from assistant.web.client_page import (
     intake_notes,
-    remember,
     render_client,
     render_parts,
     see_client,
@@ -175,5 +174,5 @@ def find_item(
     notes = intake_notes(intake)
     if not intake.changed:
         return render_client(request, session, staff, client, notice=" ".join(notes), typed=text)
-    remember(request, added=[a.line.id for a in intake.added], notes=notes)
-    return see_client(request, client.id, anchor="#sok")  # the choices follow the search field
+    added = [a.line.id for a in intake.added]  # the choices follow the search field:
+    return saved(request, f"/clients/{client.id}", "", "#sok", added=added, notes=notes)

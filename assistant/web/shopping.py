@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from assistant.db.models import OrderLine, StaffUser
+from assistant.db.models import StaffUser
 from assistant.orders.basket import add_item, remove_line, set_quantity, set_substitution
 from assistant.orders.booking import book_slot
 from assistant.orders.choices import choose, reopen
@@ -22,8 +22,8 @@ from assistant.orders.confirm import confirm_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.receipt import order_receipt
 from assistant.orders.status import status_text
-from assistant.web.client_page import remember, render_client
-from assistant.web.deps import SessionDep, StaffDep
+from assistant.web.client_page import render_client, see_client
+from assistant.web.deps import SessionDep, StaffDep, wake_outbox
 from assistant.web.notice import saved, take_notice
 from assistant.web.security import client_for, require_csrf
 from assistant.web.templating import render
@@ -40,11 +40,14 @@ def _change(
     client_id: int,
     action: Callable[[], Any],
     anchor: str | Callable[[Any], str] = BASKET,
+    *,
+    adds: bool = False,
 ) -> Response:
     """Run one service call for a client this staff member may see; redirect or explain.
 
     The redirect lands on `anchor` (or `anchor(result)`): the part of the page the change is
-    about, so a tap does not make the page jump away from it."""
+    about, so a tap does not make the page jump away from it. `adds`: the result is a line
+    just put in the basket, shown under "Lagt i korgen"."""
     client = client_for(session, staff, client_id)
     try:
         result = action()
@@ -52,7 +55,9 @@ def _change(
         session.rollback()
         return render_client(request, session, staff, client, 422, error=refusal.message)
     where = anchor(result) if callable(anchor) else anchor
-    return RedirectResponse(f"/clients/{client.id}{where}", status_code=303)
+    if adds:
+        return saved(request, f"/clients/{client.id}", "", where, added=[result.id])
+    return see_client(request, client.id, where)
 
 
 @router.post("/basket")
@@ -66,9 +71,9 @@ def add_to_basket(
     spoken_text: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Add a product with a quantity (a card or a + on a line of another page)."""
-    return _change(request, session, staff, client_id, lambda: _added(request, add_item(
+    return _change(request, session, staff, client_id, lambda: add_item(
         session, client_id, product_id, quantity, spoken_text=spoken_text, actor=staff.id
-    )), anchor="#sok")  # fmt: skip
+    ), anchor="#sok", adds=True)  # fmt: skip
 
 
 @router.post("/choices/{line_id}")
@@ -83,9 +88,9 @@ def choose_card(
     """A tapped picture card of an open choice (or of a wish staff settle): that product, for
     the amount the client said. The page lands on the search with "Lagt i korgen" and the
     next open choice below it."""
-    return _change(request, session, staff, client_id, lambda: _added(request, choose(
+    return _change(request, session, staff, client_id, lambda: choose(
         session, client_id, line_id, product_id, actor=staff.id
-    )), anchor="#sok")  # fmt: skip
+    ), anchor="#sok", adds=True)  # fmt: skip
 
 
 @router.post("/basket/{line_id}/others")
@@ -100,11 +105,6 @@ def show_others(
     return _change(request, session, staff, client_id, lambda: reopen(
         session, client_id, line_id, actor=staff.id
     ), anchor=f"#val-{line_id}")  # fmt: skip
-
-
-def _added(request: Request, line: OrderLine) -> OrderLine:
-    remember(request, added=[line.id])
-    return line
 
 
 @router.post("/basket/{line_id}/quantity")
@@ -187,9 +187,7 @@ def confirm(
         session.rollback()
         return render_client(request, session, staff, client, 422, error=refusal.message)
     session.commit()  # the outbox row must be visible before the worker is woken
-    worker = getattr(request.app.state, "outbox_worker", None)
-    if worker is not None:
-        worker.wake()
+    wake_outbox(request)
     return saved(request, f"/clients/{client.id}/orders/{order.id}", "Tack!")
 
 

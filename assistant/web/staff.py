@@ -20,7 +20,7 @@ from assistant.orders.money import format_sek
 from assistant.orders.slots import LOCAL_TZ
 from assistant.orders.statement import monthly_statement, monthly_statement_pdf
 from assistant.orders.status import status_label
-from assistant.web.deps import SessionDep, StaffDep
+from assistant.web.deps import SessionDep, StaffDep, wake_outbox
 from assistant.web.security import client_for, require_csrf, visible_clients
 from assistant.web.templating import render
 
@@ -92,9 +92,8 @@ def _staff_action(
         session.rollback()
         return _attention_page(request, session, staff, 422, error=refusal.message)
     session.commit()
-    worker = getattr(request.app.state, "outbox_worker", None)
-    if worker is not None and done == "retry":
-        worker.wake()
+    if done == "retry":
+        wake_outbox(request)
     return RedirectResponse(f"/staff/attention?done={done}&order={order.id}", status_code=303)
 
 
