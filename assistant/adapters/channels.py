@@ -12,9 +12,9 @@ from pathlib import Path
 
 from assistant.adapters.email import deliver_email, message_id
 from assistant.adapters.filedrop import deliver_file, file_stem
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
 from assistant.adapters.webhook import deliver_webhook
 from assistant.config import Settings, load_settings
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 from assistant.orders.store_channel import channel_problem, outgoing_folder
 
 ADAPTER_TIMEOUT = 10.0  # seconds one whole hand-off may take (connect, send and answer)

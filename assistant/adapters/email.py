@@ -15,7 +15,7 @@ import threading
 from email.message import EmailMessage
 
 from assistant.adapters.deadline import DeadlinePassed, cut_at_deadline, time_left, within
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 
 
 def message_id(order_id: int, key: str, sender: str = "") -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from assistant.adapters.sheet import OrderSheet
 from assistant.orders.money import format_sek
+from assistant.orders.sheet import OrderSheet
 from assistant.orders.statement_pdf import FONT_DIR
 
 

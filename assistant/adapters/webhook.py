@@ -17,7 +17,7 @@ from functools import cache
 import httpcore
 
 from assistant.adapters.deadline import DeadlineBackend, within
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 
 SIGNATURE_HEADER = "X-Handla-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"

@@ -44,7 +44,7 @@ def record(session: Session, order: Order, actor: Actor, action: str, **detail: 
     )
 
 
-def _client(session: Session, client_id: int) -> Client:
+def client_of(session: Session, client_id: int) -> Client:
     client = session.get(Client, client_id) if isinstance(client_id, int) else None
     if client is None:
         raise ServiceError("Kunden finns inte.")
@@ -63,7 +63,7 @@ def find_basket(session: Session, client_id: int) -> Order | None:
 
 def basket_for(session: Session, client_id: int) -> Order:
     """The client's basket, created on first use in the client's store."""
-    client = _client(session, client_id)
+    client = client_of(session, client_id)
     if client.store_id is None:
         raise ServiceError("Kunden har ingen butik vald. Be en administratör välja butik.")
     basket = find_basket(session, client_id)
@@ -225,7 +225,7 @@ def _increment(
 
 
 def _basket_line(session: Session, client_id: int, line_id: object) -> tuple[Order, OrderLine]:
-    basket = find_basket(session, _client(session, client_id).id)
+    basket = find_basket(session, client_of(session, client_id).id)
     line = session.get(OrderLine, line_id) if isinstance(line_id, int) else None
     if basket is None or line is None or line.order_id != basket.id:
         raise ServiceError("Raden finns inte i korgen.")

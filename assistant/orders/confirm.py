@@ -16,15 +16,13 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assistant.adapters.sheet import OrderSheet, SheetLine
 from assistant.db.enums import LineStatus
 from assistant.db.models import Client, Order, OutboxMessage, PurchaseHistory
 from assistant.orders.basket import (
     SUBSTITUTION_LABELS,
     Actor,
-    _client,
     actor_text,
-    display_name,
+    client_of,
     find_basket,
     price_order,
     priced_lines,
@@ -33,6 +31,8 @@ from assistant.orders.basket import (
 from assistant.orders.choices import choice_waiting_text, wish_waiting_text
 from assistant.orders.errors import ServiceError
 from assistant.orders.pricing import Breakdown
+from assistant.orders.product_view import display_name
+from assistant.orders.sheet import OrderSheet, SheetLine
 from assistant.orders.slots import SlotRefused, as_utc, slot_label
 from assistant.orders.status import OrderStatus
 from assistant.orders.store_channel import channel_problem
@@ -140,7 +140,7 @@ def confirm_order(
         if existing.client_id != client_id:
             raise ServiceError("Beställningsnyckeln hör till en annan kund.")
         return existing
-    client = _client(session, client_id)
+    client = client_of(session, client_id)
     basket = find_basket(session, client.id)
     if basket is None or not basket.lines:
         raise ServiceError("Korgen är tom.")

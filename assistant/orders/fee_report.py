@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from assistant.adapters.sheet import csv_cell
 from assistant.db.models import Order
 from assistant.orders.pricing import FEE_LABELS, Fee
+from assistant.orders.sheet import csv_cell
 from assistant.orders.slots import LOCAL_TZ, as_utc
 from assistant.orders.statement import MONTHS, PLACED, month_bounds
 

@@ -34,11 +34,11 @@ from sqlalchemy import exists, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from assistant.adapters.channels import Channels, StoreTarget
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
 from assistant.db import session_scope
 from assistant.db.enums import AttemptState, OutboxStatus
 from assistant.db.models import AuditEvent, DeliveryAttempt, Order, OutboxMessage
 from assistant.orders.retry import needs_staff, next_attempt_at
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 from assistant.orders.slots import as_utc
 from assistant.orders.status import OrderStatus
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.adapters.sheet import OrderSheet
 from assistant.db.enums import OrderStatus
 from assistant.db.models import Order, OutboxMessage
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import Fee, client_fee_rows
+from assistant.orders.sheet import OrderSheet
 from assistant.orders.slots import LOCAL_TZ, as_utc, slot_label
 
 

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.adapters.sheet import OrderSheet
 from assistant.db.models import Order, OutboxMessage
-from assistant.orders.basket import _client
+from assistant.orders.basket import client_of
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import Fee
+from assistant.orders.sheet import OrderSheet
 from assistant.orders.slots import LOCAL_TZ, as_utc
 from assistant.orders.statement_pdf import (
     Statement,
@@ -52,7 +52,7 @@ def fee_notes(order: Order) -> list[str]:
 
 def monthly_statement(session: Session, client_id: int, year: int, month: int) -> Statement:
     """Orders confirmed in that (Swedish local) month, oldest first."""
-    client = _client(session, client_id)
+    client = client_of(session, client_id)
     start, end = month_bounds(year, month)
     rows = session.execute(
         select(Order, OutboxMessage)
