@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from assistant.config import SettingsError
+
 # Each module has `register(subparsers)` adding its subcommands; a subcommand sets
 # `func=callable(args) -> int` with set_defaults.
 COMMAND_MODULES = [
@@ -30,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except SettingsError as error:  # a HANDLA_* variable that cannot work: say which
+        print(error, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

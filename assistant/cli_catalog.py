@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from assistant.catalog_import import CatalogFormatError, import_catalog
-from assistant.config import load_settings
+from assistant.config import load_settings, prepare_data_dir
 from assistant.db import make_engine, make_sessionmaker, upgrade_database
 
 MAX_LISTED = 50
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = prepare_data_dir(load_settings())
     upgrade_database(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)

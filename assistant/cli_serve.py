@@ -9,11 +9,11 @@ import secrets
 import signal
 import sys
 
-from assistant.config import Settings, load_settings
+from assistant.config import Settings, load_settings, prepare_data_dir
 from assistant.process_group import ProcessGroup, assistant_processes
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("serve", help="start Handla on 127.0.0.1:8000")
     parser.add_argument("--host", help="address to bind (default HANDLA_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default HANDLA_PORT or 8000)")
@@ -31,12 +31,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def with_run_secrets(settings: Settings) -> Settings:
     """Fresh secrets per run for what is not configured: Rasa's HTTP API token, the signature
     of the app's messages to Rasa, and the token Rasa shows the action server."""
-    fresh = {
-        name: secrets.token_urlsafe(32)
-        for name in ("rasa_token", "rasa_channel_secret", "action_token")
-        if not getattr(settings, name)
-    }
-    return dataclasses.replace(settings, **fresh)
+    def fresh(value: str) -> str:
+        return value or secrets.token_urlsafe(32)
+
+    return dataclasses.replace(
+        settings,
+        rasa_token=fresh(settings.rasa_token),
+        rasa_channel_secret=fresh(settings.rasa_channel_secret),
+        action_token=fresh(settings.action_token),
+    )
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:
@@ -68,7 +71,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from assistant.web.app import create_app, prepare_database
 
-    settings = load_settings()
+    settings = prepare_data_dir(load_settings())
     # the address bound decides whether session cookies must be Secure (Settings.secure_cookies)
     settings = dataclasses.replace(
         settings,

@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 
-from assistant.config import load_settings
+from assistant.config import load_settings, prepare_data_dir
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.enums import StaffRole
 from assistant.orders.errors import ServiceError
@@ -38,7 +38,7 @@ def add_staff(args: argparse.Namespace) -> int:
     except ServiceError as error:
         print(error, file=sys.stderr)
         return 2
-    url = load_settings().database_url
+    url = prepare_data_dir(load_settings()).database_url
     upgrade_database(url)
     role = StaffRole.ADMIN if args.admin else StaffRole.STAFF
     try:

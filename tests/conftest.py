@@ -16,6 +16,7 @@ The URL is empty of schema; call ``assistant.db.upgrade_database(url)`` (or use 
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +24,33 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.postgres import PostgresMissing, new_database, postgres_cluster
+
+
+def _clear_handla_variables(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
+    for name in [name for name in os.environ if name.startswith("HANDLA_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HANDLA_DATA_DIR", str(data_dir))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_handla_environment_in_the_session(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """The shell's HANDLA_* variables never reach the tests (a HANDLA_DATABASE_URL pointing at
+    a real database would be migrated and imported into), nor the module- and session-wide
+    fixtures; the data directory is a temp directory."""
+    with pytest.MonkeyPatch.context() as patch:
+        _clear_handla_variables(patch, tmp_path_factory.mktemp("handla-data"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_handla_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Each test starts without HANDLA_* variables (what one test sets is undone after it) and
+    with its own empty data directory."""
+    _clear_handla_variables(monkeypatch, tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture(scope="session")

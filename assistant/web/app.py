@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 from assistant.adapters.channels import Channels
 from assistant.catalog_import import import_demo_catalog
 from assistant.chat.routes import router as chat_router
-from assistant.config import Settings, load_settings
+from assistant.config import Settings, load_settings, prepare_data_dir
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Product, Store
 from assistant.housekeeping import Housekeeper
@@ -47,7 +47,7 @@ def prepare_database(settings: Settings) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or load_settings()
+    settings = prepare_data_dir(settings or load_settings())
     prepare_database(settings)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
