@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import logging
 import os
 import sys
 
 from rasa_sdk.endpoint import create_app
 from sanic import response
 from sanic.request import Request
+
+from assistant.logs import configure_logging
 
 TOKEN_ENV = "HANDLA_ACTION_TOKEN"
 WORKERS_ENV = "HANDLA_ACTION_WORKERS"
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(token) < 16:
         print(f"{TOKEN_ENV} must hold the token the Rasa server sends", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO)
+    configure_logging()  # HANDLA_DEBUG from `handla --debug serve`
     workers = max(1, int(os.environ.get(WORKERS_ENV, "1")))
     build_app(token).run("127.0.0.1", args.port, workers=workers, access_log=False)
     return 0

@@ -10,6 +10,7 @@ import signal
 import sys
 
 from assistant.config import Settings, load_settings, prepare_data_dir
+from assistant.logs import configure_logging, debug_wanted
 from assistant.process_group import ProcessGroup, assistant_processes
 
 
@@ -71,6 +72,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from assistant.web.app import create_app, prepare_database
 
+    configure_logging()
     settings = prepare_data_dir(load_settings())
     # the address bound decides whether session cookies must be Secure (Settings.secure_cookies)
     settings = dataclasses.replace(
@@ -89,7 +91,7 @@ def serve(args: argparse.Namespace) -> int:
         with ProcessGroup(specs):
             if settings.workers > 1:  # each worker builds the app from the same environment
                 os.environ.update(settings_environment(settings))
-                app: object = "assistant.web.app:create_app"
+                app: object = "assistant.web.app:create_served_app"
             else:
                 app = create_app(settings)
             uvicorn.run(
@@ -98,7 +100,7 @@ def serve(args: argparse.Namespace) -> int:
                 workers=settings.workers,
                 host=settings.host,
                 port=settings.port,
-                log_level="info",
+                log_level="debug" if debug_wanted() else "info",
                 ws="wsproto",  # uvicorn's default websockets backend needs websockets>=13; rasa-sdk pins 10
             )
     except (Stopped, KeyboardInterrupt):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
+
+log = logging.getLogger(__name__)
 
 FETCH_TIMEOUT = 2.0
 MAX_BYTES = 5_000_000
@@ -193,6 +196,7 @@ def _fetch(cache_dir: Path, url: str, policy: FetchPolicy) -> Picture | None:
             except (httpcore.ConnectError, httpcore.TimeoutException, httpcore.NetworkError,
                     httpcore.ProtocolError, httpcore.UnsupportedProtocol):  # fmt: skip
                 _unreachable_until[host] = time.monotonic() + HOST_RETRY_SECONDS
+                log.info("pictures from %s unreachable; placeholders for a while", host)
                 return None
             if content is None:
                 return None

@@ -5,6 +5,7 @@ pinned size and md5 before it is used; the Vosk zip unpacked into the models fol
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import sys
 import zipfile
@@ -14,6 +15,8 @@ from pathlib import Path
 import httpx
 
 from assistant.voice.registry import ModelFile, ModelSpec, is_present
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
 Progress = Callable[[str, int, int | None], None]
@@ -68,6 +71,7 @@ def fetch(file: ModelFile, target: Path, progress: Progress = terminal_progress)
         verify(target, file)
         return target
     part = target.with_name(target.name + ".part")
+    log.info("downloading %s to %s", file.url, target)
     start = part.stat().st_size if part.is_file() else 0
     headers = {"Range": f"bytes={start}-"} if start else {}
     try:

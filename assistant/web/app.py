@@ -18,6 +18,7 @@ from assistant.config import Settings, load_settings, prepare_data_dir
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Product, Store
 from assistant.housekeeping import Housekeeper
+from assistant.logs import configure_logging
 from assistant.orders import start_outbox_worker
 from assistant.orders.slot_patterns import ensure_slots
 from assistant.voice.web import install_voice
@@ -109,6 +110,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return answer
 
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The factory each of several app worker processes calls (`handla serve --workers N`)."""
+    configure_logging()
+    return create_app()
 
 
 def database_writable(engine: Engine) -> bool:
