@@ -15,8 +15,9 @@ import os
 import sys
 
 from rasa_sdk.endpoint import create_app
-from sanic import response
+from sanic import Sanic, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from assistant.logs import configure_logging
 
@@ -24,11 +25,10 @@ TOKEN_ENV = "HANDLA_ACTION_TOKEN"
 WORKERS_ENV = "HANDLA_ACTION_WORKERS"
 
 
-def build_app(token: str):  # noqa: ANN201 - a Sanic app
-    app = create_app("actions", cors_origins=None)
+def build_app(token: str) -> Sanic:
+    app: Sanic = create_app("actions", cors_origins=None)
 
-    @app.middleware("request")
-    async def require_token(request: Request):  # noqa: ANN202
+    async def require_token(request: Request) -> HTTPResponse | None:
         if request.path == "/health":
             return None
         sent = request.args.get("token", "")
@@ -36,6 +36,7 @@ def build_app(token: str):  # noqa: ANN201 - a Sanic app
             return response.json({"error": "unauthorised"}, status=401)
         return None
 
+    app.register_middleware(require_token, "request")
     return app
 
 

@@ -115,7 +115,7 @@ def _too_long(key: str, columns: dict[str, Any]) -> str | None:
 def _same(value: Any, stored: Any) -> bool:
     if isinstance(value, Decimal) and stored is not None:
         return Decimal(value) == Decimal(stored)
-    return value == stored
+    return bool(value == stored)
 
 
 def _store_key(record: Record) -> str:

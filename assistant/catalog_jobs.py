@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -168,7 +169,7 @@ def _supervise(
     _write(folder, status)
 
 
-def save_upload(source, folder: Path, name: str) -> Path:
+def save_upload(source: BinaryIO, folder: Path, name: str) -> Path:
     """Copy an uploaded file object into the job's folder (in a worker thread: a large file
     is copied block by block)."""
     path = folder / name

@@ -13,7 +13,7 @@ from assistant.db import make_engine, make_sessionmaker, upgrade_database
 MAX_LISTED = 50
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     catalog = subparsers.add_parser("catalog", help="Varukatalogen")
     commands = catalog.add_subparsers(dest="catalog_command", required=True)
     imp = commands.add_parser("import", help="Läs in en katalogfil (CSV eller JSON)")

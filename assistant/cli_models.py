@@ -13,7 +13,7 @@ from assistant.voice.registry import MODELS, OPTIONAL_VOICES, ModelSpec, is_pres
 VOICE_CHOICES = ("lisa", "alma")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("models", help="talmodellerna för röststyrning")
     actions = parser.add_subparsers(dest="models_command", required=True)
     download = actions.add_parser(

@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def with_run_secrets(settings: Settings) -> Settings:
     """Fresh secrets per run for what is not configured: Rasa's HTTP API token, the signature
     of the app's messages to Rasa, and the token Rasa shows the action server."""
+
     def fresh(value: str) -> str:
         return value or secrets.token_urlsafe(32)
 
@@ -69,6 +70,7 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn re-raises the signal it caught once it has shut down, which our handler (SIGTERM)
     or Python's (SIGINT, KeyboardInterrupt) turns into an exception that leaves the `with`."""
     import uvicorn
+    from fastapi import FastAPI
 
     from assistant.web.app import create_app, prepare_database
 
@@ -91,7 +93,7 @@ def serve(args: argparse.Namespace) -> int:
         with ProcessGroup(specs):
             if settings.workers > 1:  # each worker builds the app from the same environment
                 os.environ.update(settings_environment(settings))
-                app: object = "assistant.web.app:create_served_app"
+                app: str | FastAPI = "assistant.web.app:create_served_app"
             else:
                 app = create_app(settings)
             uvicorn.run(

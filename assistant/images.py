@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -143,12 +144,19 @@ class _PublicOnly(httpcore.SyncBackend):
     def __init__(self, allow_private: bool) -> None:
         self.allow_private = allow_private
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as error:
             raise httpcore.ConnectError(str(error)) from error
-        addresses = [info[4][0] for info in found]
+        addresses = [str(info[4][0]) for info in found]
         if not addresses or not (self.allow_private or all(map(public_address, addresses))):
             raise _RefusedAddress(f"{host} är en privat eller lokal adress")
         return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)

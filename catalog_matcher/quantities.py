@@ -196,9 +196,9 @@ def is_number(word: str) -> bool:
 
 def _read_number(words: list[str], start: int) -> tuple[Decimal, int, bool] | None:
     """A number at words[start]: (value, words used, spoken in words)."""
-    for phrase, value in _PHRASES:
+    for phrase, said in _PHRASES:
         if tuple(words[start : start + len(phrase)]) == phrase:
-            return value, len(phrase), True
+            return said, len(phrase), True
     value = to_number(words[start])
     if value is None:
         return None

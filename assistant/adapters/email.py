@@ -52,7 +52,8 @@ class _DeadlineSMTP(smtplib.SMTP):
         super().__init__()
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        sock = super()._get_socket(host, port, time_left(timeout))
+        # typeshed leaves out smtplib.SMTP._get_socket, the documented hook overridden here
+        sock: socket.socket = super()._get_socket(host, port, time_left(timeout))  # type: ignore[misc]
         if timer := cut_at_deadline(sock):
             self._timers.append(timer)
         return sock

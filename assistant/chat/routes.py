@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 from dataclasses import asdict
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
@@ -53,7 +54,11 @@ def rasa_client(request: Request) -> RasaClient:
         state.rasa = RasaClient(
             settings.rasa_url, settings.rasa_token, settings.rasa_channel_secret
         )
-    return state.rasa
+    rasa: RasaClient = state.rasa
+    return rasa
+
+
+RasaDep = Annotated[RasaClient, Depends(rasa_client)]
 
 
 def sender_id(client_id: int) -> str:
@@ -68,8 +73,8 @@ def chat(
     message: ChatIn,
     staff: StaffDep,
     session: SessionDep,
-    rasa: RasaClient = Depends(rasa_client),
-) -> dict:
+    rasa: RasaDep,
+) -> dict[str, Any]:
     client = client_for(session, staff, client_id)
     if message.pick is not None:
         shown, sent, refusal = *_picked(session, client.id, message.pick), None
@@ -104,6 +109,6 @@ def _picked(session: Session, client_id: int, pick: Pick) -> tuple[str, str]:
 
 
 @router.get("/api/assistant/status")
-def assistant_status(staff: StaffDep, rasa: RasaClient = Depends(rasa_client)) -> dict:
+def assistant_status(staff: StaffDep, rasa: RasaDep) -> dict[str, str]:
     """`ready`, `starting` (show "Assistenten startar…") or `unavailable`."""
     return {"status": rasa.status()}

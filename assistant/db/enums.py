@@ -72,14 +72,15 @@ class EnumText(TypeDecorator[E], Generic[E]):
     def __init__(self, enum: type[E], length: int = 20) -> None:
         super().__init__(length)
         self.enum = enum
+        self.length = length
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        if isinstance(value, StrEnum):
-            return value.value
-        return value  # None, or a plain string (the CHECK constraint judges it)
+        if value is None:
+            return None
+        return str(value.value if isinstance(value, StrEnum) else value)  # CHECK judges it
 
     def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
         return None if value is None else self.enum(value)
 
     def copy(self, **kw: Any) -> EnumText[E]:
-        return EnumText(self.enum, self.impl_instance.length or 20)
+        return EnumText(self.enum, self.length)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -40,7 +41,7 @@ def sqlite_foreign_keys_off() -> Iterator[None]:
     if bind.dialect.name != "sqlite":
         yield
         return
-    raw = bind.connection.dbapi_connection
+    raw: Any = bind.connection.dbapi_connection  # sqlite3.Connection
     if raw.in_transaction:  # alembic's version bookkeeping of earlier revisions in this run
         raw.commit()
     bind.exec_driver_sql("PRAGMA foreign_keys=OFF")

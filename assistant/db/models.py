@@ -352,9 +352,7 @@ class Order(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
     store_id: Mapped[int] = mapped_column(ForeignKey("store.id", ondelete="RESTRICT"))
-    status: Mapped[OrderStatus] = mapped_column(
-        EnumText(OrderStatus), default=OrderStatus.BASKET
-    )
+    status: Mapped[OrderStatus] = mapped_column(EnumText(OrderStatus), default=OrderStatus.BASKET)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_slot.id", ondelete="SET NULL"))
     goods_ore: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from assistant.db import changed_rows
 from assistant.db.enums import LineStatus, OutboxStatus
 from assistant.db.models import Order, OrderLine, OutboxMessage
 from assistant.orders.basket import Actor, actor_text, record
@@ -88,12 +89,14 @@ def cancel_order(
         raise ServiceError(
             "Beställningen håller på att lämnas till butiken just nu. Försök igen om en stund."
         )
-    cancelled = session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status.in_(OPEN))
-        .values(status=OrderStatus.CANCELLED)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    cancelled = changed_rows(
+        session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.status.in_(OPEN))
+            .values(status=OrderStatus.CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if cancelled != 1:  # the store took it a moment ago
         raise ServiceError("Beställningen har just lämnats till butiken och kan inte avbrytas.")
     previous = order.status

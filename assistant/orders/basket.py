@@ -317,7 +317,9 @@ def fees_for(order: Order) -> FeeSchedule:
 
 def priced_lines(order: Order) -> list[OrderLine]:
     """The lines that have a product and a price, in order (`breakdown.lines` follows them)."""
-    return [line for line in order.lines if line.status == LineStatus.OK and line.product is not None]
+    return [
+        line for line in order.lines if line.status == LineStatus.OK and line.product is not None
+    ]
 
 
 def price_order(session: Session, order: Order, now: datetime | None = None) -> Breakdown:
@@ -335,7 +337,8 @@ def price_order(session: Session, order: Order, now: datetime | None = None) -> 
     priced = [
         price_line_for(product, line.quantity, today)
         for line in order.lines
-        if line.status == LineStatus.OK and (product := products.get(line.product_id)) is not None
+        if line.status == LineStatus.OK
+        and (product := products.get(line.product_id or 0)) is not None
     ]
     return price_basket(priced, fees_for(order))
 
@@ -343,5 +346,6 @@ def price_order(session: Session, order: Order, now: datetime | None = None) -> 
 def line_count(order: Order) -> Decimal:
     """Number of pieces (kg items count as one) — for "Du beställer 12 varor"."""
     return sum(
-        (Decimal(1) if ln.product.sold_by == "kg" else ln.quantity) for ln in priced_lines(order)
+        (Decimal(1) if ln.product and ln.product.sold_by == "kg" else ln.quantity)
+        for ln in priced_lines(order)
     ) or Decimal(0)

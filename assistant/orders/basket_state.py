@@ -8,7 +8,7 @@ from the order service (basket, pricing, slots). Nothing here writes.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -211,8 +211,12 @@ def _line_view(line: OrderLine, priced: PricedLine) -> LineView:
     )
 
 
-def _cards(session: Session, line: OrderLine, today) -> list[ProductCard]:  # noqa: ANN001
-    keys = shown_candidates(line) if line.status == LineStatus.NEEDS_CHOICE else list(line.candidates or [])
+def _cards(session: Session, line: OrderLine, today: date) -> list[ProductCard]:
+    keys = (
+        shown_candidates(line)
+        if line.status == LineStatus.NEEDS_CHOICE
+        else list(line.candidates or [])
+    )
     rows = {
         p.id: p
         for p in session.scalars(

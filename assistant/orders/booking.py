@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assistant.db import changed_rows
 from assistant.db.enums import OrderStatus
 from assistant.db.models import DeliverySlot, Order
 from assistant.orders.basket import Actor, basket_for, record
@@ -59,7 +60,7 @@ def _take_place(session: Session, slot_id: int, now: datetime) -> bool:
         .values(booked=DeliverySlot.booked + 1)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 def give_back(session: Session, slot_id: int) -> None:
@@ -83,7 +84,7 @@ def _move_basket(session: Session, basket_id: int, old: int | None, new: int | N
         .values(slot_id=new)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 def book_slot(

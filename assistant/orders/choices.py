@@ -220,7 +220,7 @@ def reopen(session: Session, client_id: int, line_id: int, *, actor: Actor = "cl
     others = [k for k in line.candidates or [] if k != line.product_id]
     if not others:
         raise ServiceError("Det finns inga andra förslag. Skriv eller säg ett annat ord.")
-    keys = [*others, line.product_id]
+    keys = [*others, *([line.product_id] if line.product_id is not None else [])]
     said = line.said_quantity or line.quantity
     spoken, unit = line.spoken_text or (line.product.name if line.product else ""), line.said_unit
     basket.lines.remove(line)

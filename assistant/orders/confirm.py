@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assistant.db import changed_rows
 from assistant.db.enums import LineStatus
 from assistant.db.models import Client, Order, OutboxMessage, PurchaseHistory
 from assistant.orders.basket import (
@@ -85,19 +86,22 @@ def quantity_text(quantity: Decimal) -> str:
 
 def order_sheet(order: Order, client: Client, breakdown: Breakdown) -> OrderSheet:
     """The sheet the store receives, as confirmed (kept in the outbox row)."""
-    lines = [
-        SheetLine(
-            sku=line.product.article_number or line.product.key,
-            name=display_name(line.product),
-            quantity=quantity_text(line.quantity),
-            total=priced.total,
-            substitution=SUBSTITUTION_LABELS.get(line.substitution, line.substitution),
-            unit=line.product.sold_by,
-            discount=priced.discount,
-            offer=priced.offer,
+    lines = []
+    for line, priced in zip(priced_lines(order), breakdown.lines, strict=True):
+        product = line.product
+        assert product is not None  # priced lines have one
+        lines.append(
+            SheetLine(
+                sku=product.article_number or product.key,
+                name=display_name(product),
+                quantity=quantity_text(line.quantity),
+                total=priced.total,
+                substitution=SUBSTITUTION_LABELS.get(line.substitution, line.substitution),
+                unit=product.sold_by,
+                discount=priced.discount,
+                offer=priced.offer,
+            )
         )
-        for line, priced in zip(priced_lines(order), breakdown.lines, strict=True)
-    ]
     slot = order.slot
     return OrderSheet(
         order_id=order.id,
@@ -170,13 +174,14 @@ def confirm_order(
         )
         .execution_options(synchronize_session=False)
     )
-    if won.rowcount != 1:  # another request confirmed this basket while we priced it
+    if changed_rows(won) != 1:  # another request confirmed this basket while we priced it
         other = order_by_key(session, key)
         if other is not None and other.client_id == client.id:
             return other
         raise ServiceError("Korgen har redan beställts i ett annat fönster.")
     session.refresh(basket)
     for line in basket.lines:
+        assert line.product is not None  # _check_lines refused lines without one
         line.unit_price_ore = line.product.price_ore
         session.add(
             PurchaseHistory(

@@ -88,7 +88,7 @@ def monthly_fee_report(session: Session, year: int, month: int) -> FeeReport:
         unit.orders_with_fees += 1
         for fee, amount in fees.items():
             unit.fees[fee] = unit.fees.get(fee, 0) + amount
-        day = as_utc(order.confirmed_at).astimezone(LOCAL_TZ).date().isoformat()
+        day = as_utc(order.confirmed_at or order.created_at).astimezone(LOCAL_TZ).date().isoformat()
         rows.append(OrderFees(order.id, day, order.client.display_name, order.store.name, name,
                               fees, order.total_ore))  # fmt: skip
     ordered = sorted(units.values(), key=lambda u: (u.unit == NO_UNIT, u.unit.casefold()))

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Executable, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from assistant.db import changed_rows
 from assistant.db.models import DeliverySlot, SlotPattern, Store
 from assistant.orders.errors import ServiceError
 from assistant.orders.slots import LOCAL_TZ, WEEKDAYS, as_utc, clock, slot_label
@@ -50,15 +51,16 @@ def _insert_missing(session: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:
+    key = ["store_id", "starts_at"]
+    statement: Executable
+    if dialect == "postgresql":
+        statement = postgresql.insert(DeliverySlot).on_conflict_do_nothing(index_elements=key)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(DeliverySlot).on_conflict_do_nothing(index_elements=key)
+    else:
         raise RuntimeError(f"slot generation does not support {dialect}")
+    statement = statement.returning(DeliverySlot.id)
     rows = sorted(rows, key=lambda row: (row["store_id"], row["starts_at"]))  # one lock order
-    statement = (
-        insert(DeliverySlot)
-        .on_conflict_do_nothing(index_elements=["store_id", "starts_at"])
-        .returning(DeliverySlot.id)
-    )
     return len(session.execute(statement, rows).all())
 
 
@@ -126,7 +128,7 @@ def refresh_slots(session: Session, store_id: int, now: datetime | None = None) 
         .values(slots_generated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount == 1:
+    if changed_rows(claimed) == 1:
         _generate(session, store_id, now, GENERATE_DAYS)
 
 
@@ -187,7 +189,9 @@ def get_pattern(session: Session, pattern_id: int, store_id: int | None = None) 
     return pattern
 
 
-def _refuse_twin(session: Session, store_id: int, fields: PatternFields, own_id: int | None):
+def _refuse_twin(
+    session: Session, store_id: int, fields: PatternFields, own_id: int | None
+) -> None:
     twin = session.scalar(
         select(SlotPattern.id).where(
             SlotPattern.store_id == store_id,
@@ -217,7 +221,7 @@ def add_pattern(
     return pattern, PatternChange(created=created)
 
 
-def _future_slots(pattern_id: int, now: datetime):
+def _future_slots(pattern_id: int, now: datetime) -> tuple[ColumnElement[bool], ...]:
     return DeliverySlot.pattern_id == pattern_id, DeliverySlot.starts_at > now
 
 
@@ -230,12 +234,15 @@ def _remove_unbooked(session: Session, pattern_id: int, now: datetime, *, closed
     result = session.execute(
         delete(DeliverySlot).where(*conditions).execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return changed_rows(result)
 
 
 def _booked_count(session: Session, pattern_id: int, now: datetime) -> int:
-    return session.scalar(
-        select(func.count()).where(*_future_slots(pattern_id, now), DeliverySlot.booked > 0)
+    return (
+        session.scalar(
+            select(func.count()).where(*_future_slots(pattern_id, now), DeliverySlot.booked > 0)
+        )
+        or 0
     )
 
 
@@ -344,7 +351,7 @@ def set_slot_capacity(
         .execution_options(synchronize_session=False)
     )
     session.refresh(slot)
-    if changed.rowcount != 1:
+    if changed_rows(changed) != 1:
         raise ServiceError(
             f"{slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))} har redan "
             f"{_bookings_text(slot.booked)}. Antalet kan inte vara lägre än {slot.booked}."
@@ -362,12 +369,13 @@ def delete_slot(
     label = slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))
     from_pattern = slot.pattern_id is not None and as_utc(slot.starts_at) > now
     unbooked = (DeliverySlot.id == slot.id, DeliverySlot.booked == 0)
-    if from_pattern:
-        statement = update(DeliverySlot).where(*unbooked).values(capacity=0)
-    else:
-        statement = delete(DeliverySlot).where(*unbooked)
-    done = session.execute(statement.execution_options(synchronize_session=False))
-    if done.rowcount != 1:
+    statement: Executable = (
+        update(DeliverySlot).where(*unbooked).values(capacity=0)
+        if from_pattern
+        else delete(DeliverySlot).where(*unbooked)
+    )
+    done = session.execute(statement, execution_options={"synchronize_session": False})
+    if changed_rows(done) != 1:
         session.refresh(slot)
         raise ServiceError(
             f"{label} kan inte tas bort: den har {_bookings_text(slot.booked)}. Sätt antalet "

@@ -57,10 +57,10 @@ def verify(path: Path, file: ModelFile) -> None:
             f"{file.name}: fel storlek ({found} byte, väntade {file.size}). Filen togs bort; "
             "försök igen."
         )
-    if file.md5 is not None and (found := md5_of(path)) != file.md5:
+    if file.md5 is not None and (digest := md5_of(path)) != file.md5:
         path.unlink()
         raise DownloadError(
-            f"{file.name}: kontrollsumman stämmer inte (md5 {found}, väntade {file.md5}). "
+            f"{file.name}: kontrollsumman stämmer inte (md5 {digest}, väntade {file.md5}). "
             "Filen togs bort; försök igen eller hämta den från en annan källa."
         )
 

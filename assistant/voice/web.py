@@ -4,7 +4,7 @@ toward the catalog and the dialogue's words, and the per-client debug recording 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, WebSocket
 from fastapi.responses import RedirectResponse, Response
@@ -64,7 +64,7 @@ def install_voice(app: FastAPI) -> None:
         websocket.state.staff_id = access.staff_id
         return access.refusal
 
-    def record(websocket: WebSocket, start: dict, pcm: bytes) -> None:
+    def record(websocket: WebSocket, start: dict[str, Any], pcm: bytes) -> None:
         """Keep the utterance only while staff have debug recording on for this client."""
         client_id, member_id = start.get("client_id"), websocket.state.staff_id
         if not isinstance(client_id, int) or member_id is None:
@@ -72,7 +72,7 @@ def install_voice(app: FastAPI) -> None:
         with session_scope(sessions, read_only=True) as session:
             staff, client = session.get(StaffUser, member_id), session.get(Client, client_id)
             allowed = staff is not None and client is not None and may_see(staff, client)
-            if not allowed or not is_recording(client):
+            if not allowed or client is None or not is_recording(client):
                 return
         save_recording(data_dir, client_id, pcm)
 

@@ -5,7 +5,7 @@ yet is saved with a warning, shown on save and on the store list until fixed."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
@@ -64,7 +64,7 @@ def _store(session: Session, store_id: int) -> Store:
         raise HTTPException(status_code=404, detail=missing.message) from None
 
 
-def _page(request: Request, session: Session, staff: StaffUser, **extra: object) -> Response:
+def _page(request: Request, session: Session, staff: StaffUser, **extra: Any) -> Response:
     stores = list(session.scalars(select(Store).order_by(Store.name)))
     data_dir = request.app.state.settings.data_dir
     forms = [

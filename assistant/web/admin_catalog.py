@@ -7,13 +7,20 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from assistant.catalog_import import CatalogFormatError, check_catalog
-from assistant.catalog_jobs import new_job, read_status, running_job, save_upload, start_import
+from assistant.catalog_jobs import (
+    ImportStatus,
+    new_job,
+    read_status,
+    running_job,
+    save_upload,
+    start_import,
+)
 from assistant.web.deps import AdminDep, reads_only
 from assistant.web.security import require_csrf
 from assistant.web.templating import render
@@ -72,7 +79,7 @@ def upload_catalog(
     return RedirectResponse(f"/admin/catalog/imports/{job_id}", status_code=303)
 
 
-def _status(request: Request, job_id: str):
+def _status(request: Request, job_id: str) -> ImportStatus:
     status = read_status(request.app.state.settings.data_dir, job_id)
     if status is None:
         raise HTTPException(404, "Importen finns inte.")
@@ -86,7 +93,7 @@ def import_page(job_id: str, request: Request, staff: AdminDep) -> Response:
 
 
 @router.get("/catalog/imports/{job_id}/status")
-def import_status(job_id: str, request: Request, _: AdminDep) -> dict:
+def import_status(job_id: str, request: Request, _: AdminDep) -> dict[str, Any]:
     """What the import page polls to move its progress bar."""
     status = _status(request, job_id)
     return {"state": status.state, "fraction": status.fraction, "rows": status.rows,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Response
 from fastapi.responses import RedirectResponse
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/staff/clients")  # which sends a visitor to the login first
 
     @app.get("/api/health")
-    def health(response: Response) -> dict:
+    def health(response: Response) -> dict[str, Any]:
         try:
             with session_scope(sessions, read_only=True) as session:
                 rows = session.execute(
@@ -125,7 +126,7 @@ def database_writable(engine: Engine) -> bool:
     with engine.connect() as connection:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:  # on the driver's connection: no SQLAlchemy transaction begins for these
-            driver = connection.connection.driver_connection
+            driver: Any = connection.connection.driver_connection  # sqlite3.Connection
             waited = driver.execute("PRAGMA busy_timeout").fetchone()[0]
             driver.execute("PRAGMA busy_timeout=0")
         try:

@@ -4,6 +4,7 @@ generated placeholder. Pictures are fetched only from the hosts the catalog's im
 from __future__ import annotations
 
 import threading
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -23,7 +24,7 @@ class CatalogHosts:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._version: tuple | None = None
+        self._version: tuple[Any, ...] | None = None
         self._hosts: frozenset[str] = frozenset()
 
     def __call__(self, session: Session) -> frozenset[str]:
@@ -37,7 +38,7 @@ class CatalogHosts:
                     .where(Product.active, Product.image_url.is_not(None))
                     .distinct()
                 )
-                hosts = {(urlsplit(url).hostname or "").lower() for url in urls}
+                hosts = {(urlsplit(url).hostname or "").lower() for url in urls if url}
                 self._hosts = frozenset(hosts - {""})
                 self._version = version
             return self._hosts

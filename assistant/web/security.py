@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from starlette.requests import HTTPConnection
 
 from assistant.db import session_scope
@@ -59,7 +59,9 @@ def client_address(request: HTTPConnection) -> str:
     return (request.client.host if request.client else "") or "okänd"
 
 
-def _wait_after(session: Session, column, value: str, limit: int, now: datetime) -> float:
+def _wait_after(
+    session: Session, column: InstrumentedAttribute[str], value: str, limit: int, now: datetime
+) -> float:
     """Seconds until fewer than `limit` failures for `value` remain in the sliding window."""
     recent = session.scalars(
         select(LoginFailure.failed_at)
