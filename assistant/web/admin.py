@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import StaffUser, Store
-from assistant.orders.errors import NotFound, ServiceError
+from assistant.orders.errors import ServiceError
 from assistant.orders.store_channel import CHANNEL_LABELS, channel_problem, outgoing_folder
 from assistant.orders.store_settings import FEE_FIELDS, fee_text, get_store, set_channel, set_fees
 from assistant.web.deps import AdminDep, SessionDep
@@ -57,24 +57,30 @@ def _folder(data_dir: Path, store: Store) -> str | None:
         return None
 
 
-def _store(session: Session, store_id: int) -> Store:
-    try:
-        return get_store(session, store_id)
-    except NotFound as missing:
-        raise HTTPException(status_code=404, detail=missing.message) from None
-
-
 def _page(request: Request, session: Session, staff: StaffUser, **extra: Any) -> Response:
     stores = list(session.scalars(select(Store).order_by(Store.name)))
     data_dir = request.app.state.settings.data_dir
     forms = [
-        (store, [(f, label, fee_text(getattr(store, f)), HINTS.get(f, ""))
-                 for f, (label, _) in FEE_FIELDS.items()],
-         channel_problem(store), _folder(data_dir, store))
+        (
+            store,
+            [
+                (f, label, fee_text(getattr(store, f)), HINTS.get(f, ""))
+                for f, (label, _) in FEE_FIELDS.items()
+            ],
+            channel_problem(store),
+            _folder(data_dir, store),
+        )
         for store in stores
-    ]  # fmt: skip
-    return render(request, "admin_stores.html", staff=staff, forms=forms,
-                  channels=CHANNEL_LABELS, notice=take_notice(request), **extra)  # fmt: skip
+    ]
+    return render(
+        request,
+        "admin_stores.html",
+        staff=staff,
+        forms=forms,
+        channels=CHANNEL_LABELS,
+        notice=take_notice(request),
+        **extra,
+    )
 
 
 @router.get("/stores")
@@ -94,13 +100,14 @@ def update_fees(
     staff: AdminDep,
     session: SessionDep,
 ) -> Response:
-    store = _store(session, store_id)
+    store = get_store(session, store_id)
     try:  # every field is checked before any is written
         set_fees(session, store.id, form.model_dump())
     except ServiceError as refusal:
         return _page(request, session, staff, status_code=422, error=refusal.message)
-    return saved(request, "/admin/stores", f"Sparat: avgifter för {store.name}.",
-                 f"#store-{store.id}")  # fmt: skip
+    return saved(
+        request, "/admin/stores", f"Sparat: avgifter för {store.name}.", f"#store-{store.id}"
+    )
 
 
 @router.post("/stores/{store_id}/channel", dependencies=[Depends(require_csrf)])
@@ -111,12 +118,17 @@ def update_channel(
     staff: AdminDep,
     session: SessionDep,
 ) -> Response:
-    store = _store(session, store_id)
+    store = get_store(session, store_id)
     try:
-        warning = set_channel(session, store.id, form.order_channel, form.order_target,
-                              form.secret_ref)  # fmt: skip
+        warning = set_channel(
+            session, store.id, form.order_channel, form.order_target, form.secret_ref
+        )
     except ServiceError as refusal:
         return _page(request, session, staff, status_code=422, error=refusal.message)
     text = f"Sparat: hur {store.name} tar emot beställningar."
-    return saved(request, "/admin/stores", f"{text} Varning: {warning}" if warning else text,
-                 f"#store-{store.id}")  # fmt: skip
+    return saved(
+        request,
+        "/admin/stores",
+        f"{text} Varning: {warning}" if warning else text,
+        f"#store-{store.id}",
+    )

@@ -57,8 +57,14 @@ def upload_catalog(
 
     def refuse(status: int, error: str) -> Response:
         running = running_job(data_dir)
-        return render(request, "admin_catalog.html", status_code=status, staff=staff,
-                      error=error, running=running)  # fmt: skip
+        return render(
+            request,
+            "admin_catalog.html",
+            status_code=status,
+            staff=staff,
+            error=error,
+            running=running,
+        )
 
     if file is None or not file.filename:
         return refuse(422, "Välj en katalogfil (CSV eller JSON).")
@@ -96,5 +102,9 @@ def import_page(job_id: str, request: Request, staff: AdminDep) -> Response:
 def import_status(job_id: str, request: Request, _: AdminDep) -> dict[str, Any]:
     """What the import page polls to move its progress bar."""
     status = _status(request, job_id)
-    return {"state": status.state, "fraction": status.fraction, "rows": status.rows,
-            "text": status.progress_text}  # fmt: skip
+    return {
+        "state": status.state,
+        "fraction": status.fraction,
+        "rows": status.rows,
+        "text": status.progress_text,
+    }

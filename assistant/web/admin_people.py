@@ -116,13 +116,6 @@ def _client_page(
     )
 
 
-def _client(session: Session, client_id: int) -> Client:
-    try:
-        return service.get_client(session, client_id)
-    except NotFound as missing:
-        raise HTTPException(status_code=404, detail=missing.message) from None
-
-
 @router.get("/clients")
 def clients(
     request: Request,
@@ -143,10 +136,20 @@ def add_client(
     try:
         client = service.add_client(session, form)
     except ServiceError as refusal:
-        return _clients_page(request, session, staff, 422, error=refusal.message,
-                             new_values=_shown_again(session, form))  # fmt: skip
-    return saved(request, "/admin/clients", f"Sparat: {client.display_name} är tillagd.",
-                 f"#client-{client.id}")  # fmt: skip
+        return _clients_page(
+            request,
+            session,
+            staff,
+            422,
+            error=refusal.message,
+            new_values=_shown_again(session, form),
+        )
+    return saved(
+        request,
+        "/admin/clients",
+        f"Sparat: {client.display_name} är tillagd.",
+        f"#client-{client.id}",
+    )
 
 
 @router.get("/clients/{client_id}")
@@ -156,7 +159,7 @@ def client_settings(
     staff: AdminDep,
     session: SessionDep,
 ) -> Response:
-    return _client_page(request, session, staff, _client(session, client_id))
+    return _client_page(request, session, staff, service.get_client(session, client_id))
 
 
 @router.post("/clients/{client_id}", dependencies=CSRF)
@@ -167,14 +170,22 @@ def update_client(
     staff: AdminDep,
     session: SessionDep,
 ) -> Response:
-    client = _client(session, client_id)
+    client = service.get_client(session, client_id)
     try:
         service.update_client(session, client.id, form)
     except ServiceError as refusal:
-        return _client_page(request, session, staff, client, 422, error=refusal.message,
-                            values=_shown_again(session, form))  # fmt: skip
-    return saved(request, "/admin/clients", f"Sparat: {client.display_name}.",
-                 f"#client-{client.id}")  # fmt: skip
+        return _client_page(
+            request,
+            session,
+            staff,
+            client,
+            422,
+            error=refusal.message,
+            values=_shown_again(session, form),
+        )
+    return saved(
+        request, "/admin/clients", f"Sparat: {client.display_name}.", f"#client-{client.id}"
+    )
 
 
 @router.post("/clients/{client_id}/delete", dependencies=CSRF)
@@ -186,7 +197,7 @@ def delete_client(
     session: SessionDep,
 ) -> Response:
     """Deletes the client with baskets, orders, history and preferences (the right to erasure)."""
-    client = _client(session, client_id)
+    client = service.get_client(session, client_id)
     data_dir = request.app.state.settings.data_dir
     try:
         name = service.delete_client(session, client.id, form.confirm_name, data_dir)
@@ -225,11 +236,19 @@ def add_staff_account(
     session: SessionDep,
 ) -> Response:
     try:
-        member = create_account(session, form.username, form.password, form.role,
-                                password_again=form.password_again)  # fmt: skip
+        member = create_account(
+            session, form.username, form.password, form.role, password_again=form.password_again
+        )
     except ServiceError as refusal:  # the name and role are shown again; passwords are typed again
-        return _staff_page(request, session, staff, 422, error=refusal.message,
-                           username=form.username.strip(), role=form.role)  # fmt: skip
+        return _staff_page(
+            request,
+            session,
+            staff,
+            422,
+            error=refusal.message,
+            username=form.username.strip(),
+            role=form.role,
+        )
     return saved(request, "/admin/staff", f"Sparat: kontot {member.username} är skapat.")
 
 

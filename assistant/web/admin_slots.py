@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -32,6 +32,7 @@ from assistant.orders.slot_patterns import (
     update_pattern,
 )
 from assistant.orders.slots import WEEKDAYS, as_utc, cutoff_label, slot_label
+from assistant.orders.store_settings import get_store
 from assistant.web.deps import AdminDep, SessionDep
 from assistant.web.notice import saved, take_notice
 from assistant.web.security import require_csrf
@@ -50,13 +51,6 @@ class SlotRow:
     booked: int
     capacity: int
     from_pattern: bool
-
-
-def _store(session: Session, store_id: int) -> Store:
-    store = session.get(Store, store_id)
-    if store is None:
-        raise HTTPException(status_code=404, detail="Butiken finns inte.")
-    return store
 
 
 def _path(store: Store) -> str:
@@ -82,14 +76,28 @@ def _page(
         .order_by(DeliverySlot.starts_at)
     ).all()
     rows = [
-        SlotRow(s.id, slot_label(as_utc(s.starts_at), as_utc(s.ends_at)),
-                cutoff_label(as_utc(s.cutoff_at)), s.booked, s.capacity, s.pattern_id is not None)
+        SlotRow(
+            s.id,
+            slot_label(as_utc(s.starts_at), as_utc(s.ends_at)),
+            cutoff_label(as_utc(s.cutoff_at)),
+            s.booked,
+            s.capacity,
+            s.pattern_id is not None,
+        )
         for s in slots
-    ]  # fmt: skip
-    return render(request, "admin_slots.html", status_code=status_code, staff=staff,
-                  store=store, rows=rows, patterns=[(p, pattern_label(p)) for p in patterns],
-                  weekdays=list(enumerate(WEEKDAYS)), notice=take_notice(request),
-                  **extra)  # fmt: skip
+    ]
+    return render(
+        request,
+        "admin_slots.html",
+        status_code=status_code,
+        staff=staff,
+        store=store,
+        rows=rows,
+        patterns=[(p, pattern_label(p)) for p in patterns],
+        weekdays=list(enumerate(WEEKDAYS)),
+        notice=take_notice(request),
+        **extra,
+    )
 
 
 class SlotForm(BaseModel):
@@ -141,7 +149,7 @@ def _act(
 ) -> Response:
     """Call the service; on a refusal nothing is written and the page explains why, else back
     to the page with what was done."""
-    store = _store(session, store_id)
+    store = get_store(session, store_id)
     try:
         message = action(store)
     except ServiceError as refusal:
@@ -157,7 +165,7 @@ def slots(
     staff: AdminDep,
     session: SessionDep,
 ) -> Response:
-    return _page(request, session, staff, _store(session, store_id))
+    return _page(request, session, staff, get_store(session, store_id))
 
 
 @router.post("/stores/{store_id}/slots", dependencies=CSRF)
@@ -169,9 +177,15 @@ def add_single_slot(
             day = date.fromisoformat(form.day.strip())
         except ValueError:
             raise ServiceError("Dag: välj en dag.") from None
-        slot = add_slot(session, store.id, day, _time(form.start, "Från"),
-                        _time(form.end, "Till"), _number(form.capacity, "Antal leveranser"),
-                        _number(form.cutoff_hours, "Sista beställning"))  # fmt: skip
+        slot = add_slot(
+            session,
+            store.id,
+            day,
+            _time(form.start, "Från"),
+            _time(form.end, "Till"),
+            _number(form.capacity, "Antal leveranser"),
+            _number(form.cutoff_hours, "Sista beställning"),
+        )
         return f"Sparat: {slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))} är tillagd."
 
     return _act(request, session, staff, store_id, add, "#slots")
@@ -199,8 +213,14 @@ def change_capacity(
 def remove_slot(
     store_id: int, slot_id: int, request: Request, staff: AdminDep, session: SessionDep
 ) -> Response:
-    return _act(request, session, staff, store_id,
-                lambda store: delete_slot(session, slot_id, store_id=store.id), "#slots")  # fmt: skip
+    return _act(
+        request,
+        session,
+        staff,
+        store_id,
+        lambda store: delete_slot(session, slot_id, store_id=store.id),
+        "#slots",
+    )
 
 
 @router.post("/stores/{store_id}/patterns", dependencies=CSRF)

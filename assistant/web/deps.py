@@ -1,5 +1,6 @@
 """What routes depend on: the request's database session (read-only on SQLite for GET, HEAD
-and routes that declare `reads_only`), the logged-in staff member and the admin.
+and routes that declare `reads_only`), the logged-in staff member and the admin, the month a
+report is for.
 
     def page(session: SessionDep, staff: StaffDep) -> Response: ...
 """
@@ -7,14 +8,16 @@ and routes that declare `reads_only`), the logged-in staff member and the admin.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from assistant.db import session_scope
 from assistant.db.enums import StaffRole
 from assistant.db.models import StaffUser
+from assistant.orders.slots import LOCAL_TZ
 from assistant.web.security import LoginRequired, session_staff
 
 
@@ -59,6 +62,23 @@ def require_admin(staff: StaffDep) -> StaffUser:
 
 AdminDep = Annotated[StaffUser, Depends(require_admin)]
 """The logged-in staff member, who must be an admin (else 403)."""
+
+
+MONTH_PATTERN = r"^\d{4}-\d{2}$"
+
+
+def chosen_month(
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+) -> tuple[int, int]:
+    """`?month=2026-11` as (year, month); this month (Swedish time) when not given."""
+    if not month:
+        today = datetime.now(LOCAL_TZ)
+        return today.year, today.month
+    year, number = month.split("-")
+    return int(year), int(number)
+
+
+MonthDep = Annotated[tuple[int, int], Depends(chosen_month)]
 
 
 def wake_outbox(request: Request) -> None:

@@ -52,8 +52,9 @@ def login(
 ) -> Response:
     address = client_address(request)
     if wait := login_wait(session, username, address):  # checked before the password is
-        refused = render(request, "login.html", status_code=429, error=wait_message(wait),
-                         username=username)  # fmt: skip
+        refused = render(
+            request, "login.html", status_code=429, error=wait_message(wait), username=username
+        )
         refused.headers["Retry-After"] = str(wait)
         return refused
     staff = authenticate(session, username, password)
@@ -123,8 +124,9 @@ def leave_client_mode(
     """Back to the staff pages, with the logged-in staff member's password."""
     client = client_for(session, staff, client_id)
     if not verify_password(staff.password_hash, password):
-        return render_client(request, session, staff, client, 403,
-                             leave_error="Fel lösenord. Kundläget är kvar.")  # fmt: skip
+        return render_client(
+            request, session, staff, client, 403, leave_error="Fel lösenord. Kundläget är kvar."
+        )
     end_client_mode(request.session)
     return saved(request, f"/clients/{client.id}", "Kundläget är avslutat.")
 

@@ -71,9 +71,17 @@ def add_to_basket(
     spoken_text: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Add a product with a quantity (a card or a + on a line of another page)."""
-    return _change(request, session, staff, client_id, lambda: add_item(
-        session, client_id, product_id, quantity, spoken_text=spoken_text, actor=staff.id
-    ), anchor="#sok", adds=True)  # fmt: skip
+    return _change(
+        request,
+        session,
+        staff,
+        client_id,
+        lambda: add_item(
+            session, client_id, product_id, quantity, spoken_text=spoken_text, actor=staff.id
+        ),
+        anchor="#sok",
+        adds=True,
+    )
 
 
 @router.post("/choices/{line_id}")
@@ -88,9 +96,15 @@ def choose_card(
     """A tapped picture card of an open choice (or of a wish staff settle): that product, for
     the amount the client said. The page lands on the search with "Lagt i korgen" and the
     next open choice below it."""
-    return _change(request, session, staff, client_id, lambda: choose(
-        session, client_id, line_id, product_id, actor=staff.id
-    ), anchor="#sok", adds=True)  # fmt: skip
+    return _change(
+        request,
+        session,
+        staff,
+        client_id,
+        lambda: choose(session, client_id, line_id, product_id, actor=staff.id),
+        anchor="#sok",
+        adds=True,
+    )
 
 
 @router.post("/basket/{line_id}/others")
@@ -102,9 +116,14 @@ def show_others(
     session: SessionDep,
 ) -> Response:
     """ "Nej, visa andra": the next cards of an open choice, or a chosen line back to a choice."""
-    return _change(request, session, staff, client_id, lambda: reopen(
-        session, client_id, line_id, actor=staff.id
-    ), anchor=f"#val-{line_id}")  # fmt: skip
+    return _change(
+        request,
+        session,
+        staff,
+        client_id,
+        lambda: reopen(session, client_id, line_id, actor=staff.id),
+        anchor=f"#val-{line_id}",
+    )
 
 
 @router.post("/basket/{line_id}/quantity")
@@ -117,9 +136,14 @@ def change_quantity(
     session: SessionDep,
 ) -> Response:
     """The − / + buttons post the new quantity (so a double tap does not count twice)."""
-    return _change(request, session, staff, client_id, lambda: set_quantity(
-        session, client_id, line_id, quantity, actor=staff.id
-    ), anchor=lambda line: f"#rad-{line.id}" if line else BASKET)  # fmt: skip
+    return _change(
+        request,
+        session,
+        staff,
+        client_id,
+        lambda: set_quantity(session, client_id, line_id, quantity, actor=staff.id),
+        anchor=lambda line: f"#rad-{line.id}" if line else BASKET,
+    )
 
 
 @router.post("/basket/{line_id}/remove")
@@ -132,9 +156,14 @@ def remove(
     back: Annotated[str, Form(pattern="^(korg|sok)$")] = "korg",
 ) -> Response:
     """A basket line removed, or an open choice or wish skipped ("Hoppa över": `back=sok`)."""
-    return _change(request, session, staff, client_id, lambda: remove_line(
-        session, client_id, line_id, actor=staff.id
-    ), anchor=f"#{back}")  # fmt: skip
+    return _change(
+        request,
+        session,
+        staff,
+        client_id,
+        lambda: remove_line(session, client_id, line_id, actor=staff.id),
+        anchor=f"#{back}",
+    )
 
 
 @router.post("/basket/{line_id}/substitution")
@@ -146,9 +175,14 @@ def substitution(
     staff: StaffDep,
     session: SessionDep,
 ) -> Response:
-    return _change(request, session, staff, client_id, lambda: set_substitution(
-        session, client_id, line_id, choice, actor=staff.id
-    ), anchor=f"#rad-{line_id}")  # fmt: skip
+    return _change(
+        request,
+        session,
+        staff,
+        client_id,
+        lambda: set_substitution(session, client_id, line_id, choice, actor=staff.id),
+        anchor=f"#rad-{line_id}",
+    )
 
 
 @router.post("/slot")
@@ -159,9 +193,14 @@ def choose_slot(
     staff: StaffDep,
     session: SessionDep,
 ) -> Response:
-    return _change(request, session, staff, client_id, lambda: book_slot(
-        session, client_id, slot_id, actor=staff.id
-    ), anchor="#sammanfattning")  # fmt: skip
+    return _change(
+        request,
+        session,
+        staff,
+        client_id,
+        lambda: book_slot(session, client_id, slot_id, actor=staff.id),
+        anchor="#sammanfattning",
+    )
 
 
 @router.post("/confirm")
@@ -207,5 +246,12 @@ def receipt(
         shown = order_receipt(session, client.id, order_id)
     except ServiceError:
         raise HTTPException(status_code=404, detail="Beställningen finns inte.") from None
-    return render(request, "receipt.html", staff=staff, client=client, receipt=shown,
-                  status=status_text(shown.status), thanks=take_notice(request))  # fmt: skip
+    return render(
+        request,
+        "receipt.html",
+        staff=staff,
+        client=client,
+        receipt=shown,
+        status=status_text(shown.status),
+        thanks=take_notice(request),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -17,15 +16,13 @@ from assistant.orders import attention
 from assistant.orders.attention import cancel_order, retry_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
-from assistant.orders.slots import LOCAL_TZ
 from assistant.orders.statement import monthly_statement, monthly_statement_pdf
 from assistant.orders.status import status_label
-from assistant.web.deps import SessionDep, StaffDep, wake_outbox
+from assistant.web.deps import MonthDep, SessionDep, StaffDep, wake_outbox
 from assistant.web.security import client_for, require_csrf, visible_clients
 from assistant.web.templating import render
 
 router = APIRouter()
-MONTH_PATTERN = r"^\d{4}-\d{2}$"
 
 
 @router.get("/staff/queue")
@@ -56,12 +53,18 @@ def _attention_page(
 ) -> Response:
     client_ids = [client.id for client in visible_clients(session, staff)]
     rows = [
-        AttentionRow(item.order, format_sek(item.order.total_ore), status_label(item.order.status),
-                     item.last_error, item.store_problem)
+        AttentionRow(
+            item.order,
+            format_sek(item.order.total_ore),
+            status_label(item.order.status),
+            item.last_error,
+            item.store_problem,
+        )
         for item in attention.needing_attention(session, client_ids)
-    ]  # fmt: skip
-    return render(request, "attention.html", status_code=status_code, staff=staff, rows=rows,
-                  **extra)  # fmt: skip
+    ]
+    return render(
+        request, "attention.html", status_code=status_code, staff=staff, rows=rows, **extra
+    )
 
 
 @router.get("/staff/attention")
@@ -79,9 +82,13 @@ def orders_needing_attention(
 
 
 def _staff_action(
-    request: Request, session: Session, staff: StaffUser, order_id: int, done: str,
+    request: Request,
+    session: Session,
+    staff: StaffUser,
+    order_id: int,
+    done: str,
     action: Callable[[int], object],
-) -> Response:  # fmt: skip
+) -> Response:
     order = session.get(Order, order_id)
     if order is None:
         raise HTTPException(status_code=404, detail="Beställningen finns inte.")
@@ -104,8 +111,14 @@ def retry(
     staff: StaffDep,
     session: SessionDep,
 ) -> Response:
-    return _staff_action(request, session, staff, order_id, "retry",
-                         lambda oid: retry_order(session, oid, actor=staff.id))  # fmt: skip
+    return _staff_action(
+        request,
+        session,
+        staff,
+        order_id,
+        "retry",
+        lambda oid: retry_order(session, oid, actor=staff.id),
+    )
 
 
 @router.post("/staff/attention/{order_id}/cancel", dependencies=[Depends(require_csrf)])
@@ -115,49 +128,42 @@ def cancel(
     staff: StaffDep,
     session: SessionDep,
 ) -> Response:
-    return _staff_action(request, session, staff, order_id, "cancel",
-                         lambda oid: cancel_order(session, oid, actor=staff.id))  # fmt: skip
-
-
-def _month(month: str | None) -> tuple[int, int]:
-    if not month:
-        today = datetime.now(LOCAL_TZ)
-        return today.year, today.month
-    year, number = month.split("-")
-    return int(year), int(number)
+    return _staff_action(
+        request,
+        session,
+        staff,
+        order_id,
+        "cancel",
+        lambda oid: cancel_order(session, oid, actor=staff.id),
+    )
 
 
 @router.get("/clients/{client_id}/statement")
 def statement(
-    client_id: int,
-    request: Request,
-    staff: StaffDep,
-    session: SessionDep,
-    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+    client_id: int, request: Request, staff: StaffDep, session: SessionDep, month: MonthDep
 ) -> Response:
     client = client_for(session, staff, client_id)
-    year, number = _month(month)
-    try:
-        data = monthly_statement(session, client.id, year, number)
-    except ServiceError as refusal:
-        raise HTTPException(status_code=422, detail=refusal.message) from None
-    return render(request, "statement.html", staff=staff, client=client, statement=data,
-                  month=f"{year:04d}-{number:02d}", sek=format_sek)  # fmt: skip
+    data = monthly_statement(session, client.id, *month)  # a refusal: the error page (422)
+    return render(
+        request,
+        "statement.html",
+        staff=staff,
+        client=client,
+        statement=data,
+        month="{:04d}-{:02d}".format(*month),
+        sek=format_sek,
+    )
 
 
 @router.get("/clients/{client_id}/statement.pdf")
 def statement_pdf(
-    client_id: int,
-    staff: StaffDep,
-    session: SessionDep,
-    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+    client_id: int, staff: StaffDep, session: SessionDep, month: MonthDep
 ) -> Response:
     client = client_for(session, staff, client_id)
-    year, number = _month(month)
-    try:
-        pdf = monthly_statement_pdf(session, client.id, year, number)
-    except ServiceError as refusal:
-        raise HTTPException(status_code=422, detail=refusal.message) from None
-    name = f"handla-{year:04d}-{number:02d}-kund-{client.id}.pdf"
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
+    pdf = monthly_statement_pdf(session, client.id, *month)
+    name = "handla-{:04d}-{:02d}-kund-{}.pdf".format(*month, client.id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
