@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from argon2 import PasswordHasher
@@ -23,8 +24,6 @@ FIRST_RUN_HINT = (
 )
 
 _hasher = PasswordHasher()
-# Verifying against a real hash when the user is unknown keeps timing equal for both cases.
-DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 ROLE_LABELS = {StaffRole.STAFF: "Personal", StaffRole.ADMIN: "Administratör"}
@@ -47,6 +46,13 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash to verify against when the user is unknown: timing is the same for both cases
+    (made on first use, not when the app starts)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def no_staff_yet(session: Session) -> bool:

@@ -26,7 +26,7 @@ from starlette.requests import HTTPConnection
 from assistant.db import session_scope
 from assistant.db.enums import StaffRole
 from assistant.db.models import Client, LoginFailure, StaffSession, StaffUser
-from assistant.staff_accounts import DUMMY_HASH, hash_password, verify_password
+from assistant.staff_accounts import dummy_hash, hash_password, verify_password
 
 __all__ = ["hash_password", "verify_password"]  # re-exported: the tests' and CLI's way in
 SESSION_LIFETIME = timedelta(hours=12)  # one working day
@@ -46,7 +46,7 @@ class LoginRequired(Exception):
 def authenticate(session: Session, username: str, password: str) -> StaffUser | None:
     staff = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if staff is None or not staff.active:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     return staff if verify_password(staff.password_hash, password) else None
 
