@@ -119,9 +119,11 @@ def start_import(
         status = ImportStatus(id=job_id, file_name=upload.name)
         _write(folder, status)
     threading.Thread(
-        target=_supervise, args=(sessions, folder, upload, store, status), daemon=True,
+        target=_supervise,
+        args=(sessions, folder, upload, store, status),
+        daemon=True,
         name=f"catalog-import-{job_id}",
-    ).start()  # fmt: skip
+    ).start()
     return True
 
 

@@ -181,8 +181,12 @@ def _fetch(cache_dir: Path, url: str, policy: FetchPolicy) -> Picture | None:
     if _unreachable_until.get(host, 0) > time.monotonic():
         return None
     hosts = {h.lower() for h in policy.hosts()}
-    timeout = {"connect": FETCH_TIMEOUT, "read": FETCH_TIMEOUT, "write": FETCH_TIMEOUT,
-               "pool": FETCH_TIMEOUT}  # fmt: skip
+    timeout = {
+        "connect": FETCH_TIMEOUT,
+        "read": FETCH_TIMEOUT,
+        "write": FETCH_TIMEOUT,
+        "pool": FETCH_TIMEOUT,
+    }
     deadline = time.monotonic() + 3 * FETCH_TIMEOUT
     location = url
     with httpcore.ConnectionPool(network_backend=_PublicOnly(policy.allow_private)) as pool:
@@ -201,8 +205,13 @@ def _fetch(cache_dir: Path, url: str, policy: FetchPolicy) -> Picture | None:
                     content = _read_limited(response, deadline)
             except _RefusedAddress:
                 return None
-            except (httpcore.ConnectError, httpcore.TimeoutException, httpcore.NetworkError,
-                    httpcore.ProtocolError, httpcore.UnsupportedProtocol):  # fmt: skip
+            except (
+                httpcore.ConnectError,
+                httpcore.TimeoutException,
+                httpcore.NetworkError,
+                httpcore.ProtocolError,
+                httpcore.UnsupportedProtocol,
+            ):
                 _unreachable_until[host] = time.monotonic() + HOST_RETRY_SECONDS
                 log.info("pictures from %s unreachable; placeholders for a while", host)
                 return None

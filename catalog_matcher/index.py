@@ -777,8 +777,11 @@ class CatalogIndex:
                 prefix = prefix[:-1] if prefix.endswith("s") and prefix[:-1] else prefix
                 return prefix.endswith(m) or prefix.startswith(m) or prefix in terms
 
-            apart = any(names(t) or names(self._root(t)) or t.startswith(m) for t in words
-                        for m in (modifier,))  # fmt: skip
+            apart = any(
+                names(t) or names(self._root(t)) or t.startswith(m)
+                for t in words
+                for m in (modifier,)
+            )
             fused = any(
                 t.endswith(form) and len(t) > len(form) and names(t[: -len(form)])
                 for t in words

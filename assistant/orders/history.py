@@ -55,7 +55,12 @@ def recent_orders(session: Session, client_id: int, limit: int = RECENT) -> list
             day = as_utc(order.confirmed_at).astimezone(LOCAL_TZ)
             placed = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
         shown.append(
-            PastOrder(order.id, placed, order_slot_label(order), format_sek(order.total_ore),
-                      status_label(order.status))
-        )  # fmt: skip
+            PastOrder(
+                order.id,
+                placed,
+                order_slot_label(order),
+                format_sek(order.total_ore),
+                status_label(order.status),
+            )
+        )
     return shown

@@ -72,12 +72,21 @@ def _wanted(patterns: list[SlotPattern], now: datetime, days: int) -> list[dict[
             day = today + timedelta(days=offset)
             if day.weekday() != pattern.weekday:
                 continue
-            starts, ends, cutoff = slot_times(day, pattern.starts, pattern.ends,
-                                              pattern.cutoff_hours)  # fmt: skip
+            starts, ends, cutoff = slot_times(
+                day, pattern.starts, pattern.ends, pattern.cutoff_hours
+            )
             if starts > now:
-                rows.append({"store_id": pattern.store_id, "starts_at": starts, "ends_at": ends,
-                             "capacity": pattern.capacity, "booked": 0, "cutoff_at": cutoff,
-                             "pattern_id": pattern.id})  # fmt: skip
+                rows.append(
+                    {
+                        "store_id": pattern.store_id,
+                        "starts_at": starts,
+                        "ends_at": ends,
+                        "capacity": pattern.capacity,
+                        "booked": 0,
+                        "cutoff_at": cutoff,
+                        "pattern_id": pattern.id,
+                    }
+                )
     return rows
 
 
@@ -99,8 +108,9 @@ def ensure_slots(
     now = as_utc(now or datetime.now(UTC))
     created = _generate(session, store_id, now, days)
     stores = update(Store) if store_id is None else update(Store).where(Store.id == store_id)
-    session.execute(stores.values(slots_generated_at=now)
-                    .execution_options(synchronize_session=False))  # fmt: skip
+    session.execute(
+        stores.values(slots_generated_at=now).execution_options(synchronize_session=False)
+    )
     return created
 
 
@@ -212,9 +222,15 @@ def add_pattern(
         raise ServiceError("Butiken finns inte.")
     fields.check()
     _refuse_twin(session, store_id, fields, None)
-    pattern = SlotPattern(store_id=store_id, weekday=fields.weekday, starts=fields.starts,
-                          ends=fields.ends, capacity=fields.capacity,
-                          cutoff_hours=fields.cutoff_hours, active=fields.active)  # fmt: skip
+    pattern = SlotPattern(
+        store_id=store_id,
+        weekday=fields.weekday,
+        starts=fields.starts,
+        ends=fields.ends,
+        capacity=fields.capacity,
+        cutoff_hours=fields.cutoff_hours,
+        active=fields.active,
+    )
     session.add(pattern)
     session.flush()
     created = _generate(session, store_id, as_utc(now or datetime.now(UTC)), GENERATE_DAYS)
@@ -329,8 +345,14 @@ def add_slot(
     )
     if taken is not None:
         raise ServiceError("Det finns redan en leveranstid som börjar då. Ändra den i listan.")
-    slot = DeliverySlot(store_id=store_id, starts_at=start_at, ends_at=end_at,
-                        capacity=capacity, booked=0, cutoff_at=cutoff)  # fmt: skip
+    slot = DeliverySlot(
+        store_id=store_id,
+        starts_at=start_at,
+        ends_at=end_at,
+        capacity=capacity,
+        booked=0,
+        cutoff_at=cutoff,
+    )
     session.add(slot)
     session.flush()
     return slot

@@ -27,9 +27,19 @@ from assistant.orders.statement_pdf import (
 from assistant.orders.status import OrderStatus, status_label
 
 MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 PLACED = (OrderStatus.CONFIRMED, OrderStatus.SENT, OrderStatus.NEEDS_ATTENTION)
 
 
@@ -46,8 +56,11 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
 def fee_notes(order: Order) -> list[str]:
     """ "Leveransavgift 79,00 kr betalas av kommunen." for each fee someone else paid."""
     fees = [Fee.from_json(item) for item in order.fee_detail or []]
-    return [f"{fee.label} {format_sek(fee.municipality_amount)} betalas av kommunen."
-            for fee in fees if fee.municipality_amount]  # fmt: skip
+    return [
+        f"{fee.label} {format_sek(fee.municipality_amount)} betalas av kommunen."
+        for fee in fees
+        if fee.municipality_amount
+    ]
 
 
 def monthly_statement(session: Session, client_id: int, year: int, month: int) -> Statement:

@@ -13,8 +13,20 @@ from assistant.db.models import OrderLine
 from assistant.orders.intake import Intake
 from catalog_matcher.quantities import read_amount
 
-SMALL_NUMBERS = {1: "en", 2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju",
-                 8: "åtta", 9: "nio", 10: "tio", 11: "elva", 12: "tolv"}  # fmt: skip
+SMALL_NUMBERS = {
+    1: "en",
+    2: "två",
+    3: "tre",
+    4: "fyra",
+    5: "fem",
+    6: "sex",
+    7: "sju",
+    8: "åtta",
+    9: "nio",
+    10: "tio",
+    11: "elva",
+    12: "tolv",
+}
 
 
 def join_words(words: list[str], last: str = "och") -> str:

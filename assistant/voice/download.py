@@ -75,8 +75,13 @@ def fetch(file: ModelFile, target: Path, progress: Progress = terminal_progress)
     start = part.stat().st_size if part.is_file() else 0
     headers = {"Range": f"bytes={start}-"} if start else {}
     try:
-        with httpx.stream("GET", file.url, headers=headers, follow_redirects=True,
-                          timeout=httpx.Timeout(30.0, read=120.0)) as response:  # fmt: skip
+        with httpx.stream(
+            "GET",
+            file.url,
+            headers=headers,
+            follow_redirects=True,
+            timeout=httpx.Timeout(30.0, read=120.0),
+        ) as response:
             if response.status_code == 416 and file.size == start:
                 pass  # the part file is already complete
             elif response.status_code not in (200, 206):

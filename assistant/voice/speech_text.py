@@ -13,19 +13,77 @@ import re
 import unicodedata
 
 _ONES = [
-    "noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
-    "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
-]  # fmt: skip
+    "noll",
+    "ett",
+    "två",
+    "tre",
+    "fyra",
+    "fem",
+    "sex",
+    "sju",
+    "åtta",
+    "nio",
+    "tio",
+    "elva",
+    "tolv",
+    "tretton",
+    "fjorton",
+    "femton",
+    "sexton",
+    "sjutton",
+    "arton",
+    "nitton",
+]
 _TENS = ["", "", "tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio"]
-_UNITS = {"kg": "kilo", "g": "gram", "hg": "hekto", "l": "liter", "dl": "deciliter",
-          "cl": "centiliter", "ml": "milliliter", "st": "stycken", "kr": "kronor"}  # fmt: skip
+_UNITS = {
+    "kg": "kilo",
+    "g": "gram",
+    "hg": "hekto",
+    "l": "liter",
+    "dl": "deciliter",
+    "cl": "centiliter",
+    "ml": "milliliter",
+    "st": "stycken",
+    "kr": "kronor",
+}
 _ORDINALS = [
-    "", "första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde",
-    "tionde", "elfte", "tolfte", "trettonde", "fjortonde", "femtonde", "sextonde", "sjuttonde",
-    "artonde", "nittonde", "tjugonde",
-]  # fmt: skip
-_MONTHS = ["", "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december"]  # fmt: skip
+    "",
+    "första",
+    "andra",
+    "tredje",
+    "fjärde",
+    "femte",
+    "sjätte",
+    "sjunde",
+    "åttonde",
+    "nionde",
+    "tionde",
+    "elfte",
+    "tolfte",
+    "trettonde",
+    "fjortonde",
+    "femtonde",
+    "sextonde",
+    "sjuttonde",
+    "artonde",
+    "nittonde",
+    "tjugonde",
+]
+_MONTHS = [
+    "",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def number_words(n: int, *, common: bool = False) -> str:
