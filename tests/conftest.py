@@ -16,8 +16,9 @@ of a database migrated once per session (SQLite: the file copied; PostgreSQL:
 ``CREATE DATABASE … TEMPLATE``). Select one backend with ``-m postgres`` / ``-m "not postgres"``.
 
 Every HANDLA_* variable of the shell is cleared for the tests (autouse fixtures below). The
-tests that start Rasa or Chromium (markers ``rasa``, ``browser``) share one xdist group, so
-with ``-n 2 --dist loadgroup`` (./script/test) they never run on both workers at once.
+tests that start Rasa (marker ``rasa``) form one xdist group and those that drive Chromium
+(``browser``) another, so with ``--dist loadgroup`` (./script/test) two of a kind never run on
+two workers at once.
 """
 
 from __future__ import annotations
@@ -33,13 +34,17 @@ import pytest
 from tests.helpers.postgres import PostgresMissing, new_database, postgres_cluster
 
 HEAVY = ("rasa", "browser")
-"""Markers of tests that start Rasa or Chromium: one xdist group, so one at a time."""
+"""Markers of tests that start Rasa or Chromium: each its own xdist group, so two Rasa servers
+(or two browsers) never run at once."""
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if any(item.get_closest_marker(name) for name in HEAVY):
-            item.add_marker(pytest.mark.xdist_group("heavy"))
+        for name in HEAVY:
+            if item.get_closest_marker(name):
+                item.add_marker(pytest.mark.xdist_group(name))
+                break
 
 
 def _clear_handla_variables(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
@@ -63,10 +68,15 @@ def _no_handla_environment_in_the_session(
 @pytest.fixture(autouse=True)
 def _no_handla_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+) -> Iterator[None]:
     """Each test starts without HANDLA_* variables (what one test sets is undone after it) and
-    with its own empty data directory."""
+    with its own empty data directory; the matcher indexes it built are dropped after it (each
+    test's database is new, so they would only pile up in the worker)."""
+    from assistant.orders.catalog_index import forget_indexes
+
     _clear_handla_variables(monkeypatch, tmp_path_factory.mktemp("data"))
+    yield
+    forget_indexes()
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +127,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     socket_dir = request.getfixturevalue("postgres_socket_dir")
     template = request.getfixturevalue("_postgres_template") if migrated else None
     return new_database(socket_dir, template=template)
+
+
+@pytest.fixture
+def migrated_sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    """A migrated SQLite database only (for what another process must open by its path)."""
+    path = tmp_path / "handla.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
