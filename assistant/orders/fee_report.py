@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, joinedload
 from assistant.db.models import Order
 from assistant.orders.pricing import FEE_LABELS, Fee
 from assistant.orders.sheet import csv_cell
-from assistant.orders.slots import LOCAL_TZ, as_utc
-from assistant.orders.statement import MONTHS, PLACED, month_bounds
+from assistant.orders.slots import LOCAL_TZ, MONTHS, as_utc
+from assistant.orders.statement import PLACED, month_bounds
 
 NO_UNIT = "Utan enhet"
 FEES = ("plock", "leverans")  # the fees a municipality can take over

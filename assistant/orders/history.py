@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import Order
 from assistant.orders.money import format_sek
-from assistant.orders.slots import LOCAL_TZ, as_utc, slot_label
-from assistant.orders.statement import MONTHS
+from assistant.orders.slots import LOCAL_TZ, MONTHS, as_utc, slot_label
 from assistant.orders.status import OrderStatus, status_label
 
 RECENT = 5

@@ -17,7 +17,7 @@ from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import Fee
 from assistant.orders.sheet import OrderSheet
-from assistant.orders.slots import LOCAL_TZ, as_utc
+from assistant.orders.slots import LOCAL_TZ, MONTHS, as_utc
 from assistant.orders.statement_pdf import (
     Statement,
     StatementLine,
@@ -26,20 +26,6 @@ from assistant.orders.statement_pdf import (
 )
 from assistant.orders.status import OrderStatus, status_label
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 PLACED = (OrderStatus.CONFIRMED, OrderStatus.SENT, OrderStatus.NEEDS_ATTENTION)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.orders.slots import MONTHS
+
 _ONES = [
     "noll",
     "ett",
@@ -68,21 +70,6 @@ _ORDINALS = [
     "artonde",
     "nittonde",
     "tjugonde",
-]
-_MONTHS = [
-    "",
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
 ]
 
 
@@ -163,7 +150,7 @@ def _date(m: re.Match[str]) -> str:
     day, month = int(m.group(1)), int(m.group(2))
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return m.group(0)
-    return f"den {ordinal_words(day)} {_MONTHS[month]}"
+    return f"den {ordinal_words(day)} {MONTHS[month - 1]}"
 
 
 def _times(m: re.Match[str]) -> str:

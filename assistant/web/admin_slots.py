@@ -139,47 +139,52 @@ def _time(text: str, label: str) -> time:
         raise ServiceError(f"{label}: skriv en tid, till exempel 10:00.") from None
 
 
-def _act(
-    request: Request,
-    session: Session,
-    staff: StaffUser,
-    store_id: int,
-    action: Callable[[Store], str],
-    anchor: str = "",
-) -> Response:
-    """Call the service; on a refusal nothing is written and the page explains why, else back
-    to the page with what was done."""
-    store = get_store(session, store_id)
-    try:
-        message = action(store)
-    except ServiceError as refusal:
-        session.rollback()
-        return _page(request, session, staff, store, 422, error=refusal.message)
-    return saved(request, _path(store), message, anchor)
+@dataclass(frozen=True)
+class SlotsChange:
+    """One change to a store's weekly times or slots, by an admin."""
+
+    request: Request
+    session: Session
+    staff: StaffUser
+    store: Store
+
+    def run(self, action: Callable[[], str], anchor: str) -> Response:
+        """Call the service; on a refusal nothing is written and the page explains why, else
+        back to the page with what was done."""
+        try:
+            message = action()
+        except ServiceError as refusal:
+            self.session.rollback()
+            return _page(
+                self.request, self.session, self.staff, self.store, 422, error=refusal.message
+            )
+        return saved(self.request, _path(self.store), message, anchor)
+
+
+def slots_change(
+    store_id: int, request: Request, staff: AdminDep, session: SessionDep
+) -> SlotsChange:
+    return SlotsChange(request, session, staff, get_store(session, store_id))
+
+
+ChangeDep = Annotated[SlotsChange, Depends(slots_change)]
 
 
 @router.get("/stores/{store_id}/slots")
-def slots(
-    store_id: int,
-    request: Request,
-    staff: AdminDep,
-    session: SessionDep,
-) -> Response:
+def slots(store_id: int, request: Request, staff: AdminDep, session: SessionDep) -> Response:
     return _page(request, session, staff, get_store(session, store_id))
 
 
 @router.post("/stores/{store_id}/slots", dependencies=CSRF)
-def add_single_slot(
-    store_id: int, request: Request, form: SlotFormDep, staff: AdminDep, session: SessionDep
-) -> Response:
-    def add(store: Store) -> str:
+def add_single_slot(form: SlotFormDep, change: ChangeDep) -> Response:
+    def add() -> str:
         try:
             day = date.fromisoformat(form.day.strip())
         except ValueError:
             raise ServiceError("Dag: välj en dag.") from None
         slot = add_slot(
-            session,
-            store.id,
+            change.session,
+            change.store.id,
             day,
             _time(form.start, "Från"),
             _time(form.end, "Till"),
@@ -188,75 +193,51 @@ def add_single_slot(
         )
         return f"Sparat: {slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))} är tillagd."
 
-    return _act(request, session, staff, store_id, add, "#slots")
+    return change.run(add, "#slots")
 
 
 @router.post("/stores/{store_id}/slots/{slot_id}/capacity", dependencies=CSRF)
-def change_capacity(
-    store_id: int,
-    slot_id: int,
-    request: Request,
-    form: SlotFormDep,
-    staff: AdminDep,
-    session: SessionDep,
-) -> Response:
-    def change(store: Store) -> str:
+def change_capacity(slot_id: int, form: SlotFormDep, change: ChangeDep) -> Response:
+    def set_capacity() -> str:
         capacity = _number(form.capacity, "Antal leveranser")
-        slot = set_slot_capacity(session, slot_id, capacity, store_id=store.id)
+        slot = set_slot_capacity(change.session, slot_id, capacity, store_id=change.store.id)
         label = slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))
         return f"Sparat: {label} tar {capacity} leveranser."
 
-    return _act(request, session, staff, store_id, change, "#slots")
+    return change.run(set_capacity, "#slots")
 
 
 @router.post("/stores/{store_id}/slots/{slot_id}/delete", dependencies=CSRF)
-def remove_slot(
-    store_id: int, slot_id: int, request: Request, staff: AdminDep, session: SessionDep
-) -> Response:
-    return _act(
-        request,
-        session,
-        staff,
-        store_id,
-        lambda store: delete_slot(session, slot_id, store_id=store.id),
-        "#slots",
+def remove_slot(slot_id: int, change: ChangeDep) -> Response:
+    return change.run(
+        lambda: delete_slot(change.session, slot_id, store_id=change.store.id), "#slots"
     )
 
 
 @router.post("/stores/{store_id}/patterns", dependencies=CSRF)
-def add_weekly_time(
-    store_id: int, request: Request, form: SlotFormDep, staff: AdminDep, session: SessionDep
-) -> Response:
-    def add(store: Store) -> str:
-        pattern, change = add_pattern(session, store.id, form.pattern())
-        return f"Sparat: {pattern_label(pattern)} varje vecka ({change.created} nya tider)."
+def add_weekly_time(form: SlotFormDep, change: ChangeDep) -> Response:
+    def add() -> str:
+        pattern, done = add_pattern(change.session, change.store.id, form.pattern())
+        return f"Sparat: {pattern_label(pattern)} varje vecka ({done.created} nya tider)."
 
-    return _act(request, session, staff, store_id, add, "#patterns")
+    return change.run(add, "#patterns")
 
 
 @router.post("/stores/{store_id}/patterns/{pattern_id}", dependencies=CSRF)
-def change_weekly_time(
-    store_id: int,
-    pattern_id: int,
-    request: Request,
-    form: SlotFormDep,
-    staff: AdminDep,
-    session: SessionDep,
-) -> Response:
-    def change(store: Store) -> str:
-        done = update_pattern(session, pattern_id, form.pattern(), store_id=store.id)
+def change_weekly_time(pattern_id: int, form: SlotFormDep, change: ChangeDep) -> Response:
+    def update() -> str:
+        session = change.session
+        done = update_pattern(session, pattern_id, form.pattern(), store_id=change.store.id)
         label = pattern_label(get_pattern(session, pattern_id))
         return " ".join(filter(None, [f"Sparat: {label}.", done.kept_text]))
 
-    return _act(request, session, staff, store_id, change, "#patterns")
+    return change.run(update, "#patterns")
 
 
 @router.post("/stores/{store_id}/patterns/{pattern_id}/delete", dependencies=CSRF)
-def remove_weekly_time(
-    store_id: int, pattern_id: int, request: Request, staff: AdminDep, session: SessionDep
-) -> Response:
-    def remove(store: Store) -> str:
-        done = delete_pattern(session, pattern_id, store_id=store.id)
+def remove_weekly_time(pattern_id: int, change: ChangeDep) -> Response:
+    def remove() -> str:
+        done = delete_pattern(change.session, pattern_id, store_id=change.store.id)
         return " ".join(filter(None, ["Veckotiden är borttagen.", done.kept_text]))
 
-    return _act(request, session, staff, store_id, remove, "#patterns")
+    return change.run(remove, "#patterns")

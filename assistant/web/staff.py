@@ -3,11 +3,10 @@ and a link to the store's settings), and the monthly statement per client (page 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -81,20 +80,24 @@ def orders_needing_attention(
     return _attention_page(request, session, staff, message=message)
 
 
-def _staff_action(
-    request: Request,
-    session: Session,
-    staff: StaffUser,
+STAFF_ACTIONS = {"retry": retry_order, "cancel": cancel_order}
+
+
+@router.post("/staff/attention/{order_id}/{done}", dependencies=[Depends(require_csrf)])
+def act_on_order(
     order_id: int,
-    done: str,
-    action: Callable[[int], object],
+    done: Annotated[str, Path(pattern="^(retry|cancel)$")],
+    request: Request,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
+    """Send an order needing attention again, or cancel it."""
     order = session.get(Order, order_id)
     if order is None:
         raise HTTPException(status_code=404, detail="Beställningen finns inte.")
     client_for(session, staff, order.client_id)  # 404 for another staff member's client
     try:
-        action(order.id)
+        STAFF_ACTIONS[done](session, order.id, actor=staff.id)
     except ServiceError as refusal:
         session.rollback()
         return _attention_page(request, session, staff, 422, error=refusal.message)
@@ -102,40 +105,6 @@ def _staff_action(
     if done == "retry":
         wake_outbox(request)
     return RedirectResponse(f"/staff/attention?done={done}&order={order.id}", status_code=303)
-
-
-@router.post("/staff/attention/{order_id}/retry", dependencies=[Depends(require_csrf)])
-def retry(
-    order_id: int,
-    request: Request,
-    staff: StaffDep,
-    session: SessionDep,
-) -> Response:
-    return _staff_action(
-        request,
-        session,
-        staff,
-        order_id,
-        "retry",
-        lambda oid: retry_order(session, oid, actor=staff.id),
-    )
-
-
-@router.post("/staff/attention/{order_id}/cancel", dependencies=[Depends(require_csrf)])
-def cancel(
-    order_id: int,
-    request: Request,
-    staff: StaffDep,
-    session: SessionDep,
-) -> Response:
-    return _staff_action(
-        request,
-        session,
-        staff,
-        order_id,
-        "cancel",
-        lambda oid: cancel_order(session, oid, actor=staff.id),
-    )
 
 
 @router.get("/clients/{client_id}/statement")

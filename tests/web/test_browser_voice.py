@@ -67,7 +67,7 @@ def client_id_of(url: str) -> int:
 @pytest.fixture
 def voice_live(tmp_path: Path, swedish_models_dir: Path) -> Iterator[tuple[LiveApp, int]]:
     """The app with the small real models under the Swedish names (voice on, hands-free)."""
-    with _running_app(tmp_path, seed_world, swedish_models_dir) as running:
+    with _running_app(tmp_path, swedish_models_dir) as running:
         yield running
 
 
@@ -196,7 +196,7 @@ def test_with_hands_free_off_the_text_waits_for_staff(
     """Chromium's fake microphone plays Swedish speech into the page's AudioWorklet; the text
     Vosk heard waits for staff to send it; the answer is spoken (WAV chunks the page plays)."""
     with (
-        _running_app(tmp_path, seed_world, swedish_models_dir, hands_free=False) as (
+        _running_app(tmp_path, swedish_models_dir, hands_free=False) as (
             app,
             client_id,
         ),
@@ -226,7 +226,7 @@ def test_with_hands_free_off_the_text_waits_for_staff(
 
 def test_voice_off_says_why_in_plain_words(tmp_path: Path) -> None:
     with (
-        _running_app(tmp_path, seed_world, tmp_path / "no-models") as (app, client_id),
+        _running_app(tmp_path, tmp_path / "no-models") as (app, client_id),
         _page() as page,
     ):
         log_in(page, app.base, "anna", PASSWORD)
