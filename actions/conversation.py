@@ -349,6 +349,7 @@ class Conversation:
         words = [w for w in words_of(self.turn.text) if len(w) >= 3]
         best: tuple[int, OrderLine] | None = None
         for line in self._lines():
+            assert line.product is not None  # _lines() holds product lines only
             name = words_of(f"{line.product.name} {line.product.brand or ''} {line.spoken_text}")
             score = max((_word_fit(w, name) for w in words), default=0)
             if score and (best is None or score > best[0]):

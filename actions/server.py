@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import logging
 import os
 import sys
 
 from rasa_sdk.endpoint import create_app
-from sanic import response
+from sanic import Sanic, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.logs import configure_logging
 
 TOKEN_ENV = "HANDLA_ACTION_TOKEN"
 WORKERS_ENV = "HANDLA_ACTION_WORKERS"
 
 
-def build_app(token: str):  # noqa: ANN201 - a Sanic app
-    app = create_app("actions", cors_origins=None)
+def build_app(token: str) -> Sanic:
+    app: Sanic = create_app("actions", cors_origins=None)
 
-    @app.middleware("request")
-    async def require_token(request: Request):  # noqa: ANN202
+    async def require_token(request: Request) -> HTTPResponse | None:
         if request.path == "/health":
             return None
         sent = request.args.get("token", "")
@@ -35,6 +36,7 @@ def build_app(token: str):  # noqa: ANN201 - a Sanic app
             return response.json({"error": "unauthorised"}, status=401)
         return None
 
+    app.register_middleware(require_token, "request")
     return app
 
 
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(token) < 16:
         print(f"{TOKEN_ENV} must hold the token the Rasa server sends", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO)
+    configure_logging()  # HANDLA_DEBUG from `handla --debug serve`
     workers = max(1, int(os.environ.get(WORKERS_ENV, "1")))
     build_app(token).run("127.0.0.1", args.port, workers=workers, access_log=False)
     return 0

@@ -8,6 +8,7 @@ purchase history keep pointing at them). Unreadable rows are reported, never fat
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ from assistant.db.models import Offer, Product, Store
 from assistant.orders.store_defaults import give_demo_defaults
 from catalog_matcher.catalog_files import CatalogFormatError, RowError, open_catalog
 from catalog_matcher.product import Product as Record
+
+log = logging.getLogger(__name__)
 
 __all__ = ["CatalogFormatError", "ImportReport", "import_catalog", "import_demo_catalog"]
 
@@ -112,7 +115,7 @@ def _too_long(key: str, columns: dict[str, Any]) -> str | None:
 def _same(value: Any, stored: Any) -> bool:
     if isinstance(value, Decimal) and stored is not None:
         return Decimal(value) == Decimal(stored)
-    return value == stored
+    return bool(value == stored)
 
 
 def _store_key(record: Record) -> str:
@@ -259,6 +262,7 @@ def import_catalog(
         catalog.close()
     if on_progress:
         on_progress(report.rows, 1.0)
+    log.info("catalog %s imported: %s", path.name, report.summary())
     return report
 
 

@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -118,9 +119,11 @@ def start_import(
         status = ImportStatus(id=job_id, file_name=upload.name)
         _write(folder, status)
     threading.Thread(
-        target=_supervise, args=(sessions, folder, upload, store, status), daemon=True,
+        target=_supervise,
+        args=(sessions, folder, upload, store, status),
+        daemon=True,
         name=f"catalog-import-{job_id}",
-    ).start()  # fmt: skip
+    ).start()
     return True
 
 
@@ -168,7 +171,7 @@ def _supervise(
     _write(folder, status)
 
 
-def save_upload(source, folder: Path, name: str) -> Path:
+def save_upload(source: BinaryIO, folder: Path, name: str) -> Path:
     """Copy an uploaded file object into the job's folder (in a worker thread: a large file
     is copied block by block)."""
     path = folder / name

@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from assistant.catalog_import import CatalogFormatError, import_catalog
-from assistant.config import load_settings
+from assistant.config import load_settings, prepare_data_dir
 from assistant.db import make_engine, make_sessionmaker, upgrade_database
 
 MAX_LISTED = 50
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     catalog = subparsers.add_parser("catalog", help="Varukatalogen")
     commands = catalog.add_subparsers(dest="catalog_command", required=True)
     imp = commands.add_parser("import", help="Läs in en katalogfil (CSV eller JSON)")
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = prepare_data_dir(load_settings())
     upgrade_database(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)

@@ -13,16 +13,25 @@ from assistant.voice.registry import MODELS, OPTIONAL_VOICES, ModelSpec, is_pres
 VOICE_CHOICES = ("lisa", "alma")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("models", help="talmodellerna för röststyrning")
     actions = parser.add_subparsers(dest="models_command", required=True)
     download = actions.add_parser(
         "download", help="hämta de svenska modellerna (fortsätter en avbruten hämtning)"
     )
-    download.add_argument("--voice", action="append", choices=VOICE_CHOICES, default=[],
-                          help="hämta även en annan röst (kan anges flera gånger)")  # fmt: skip
-    download.add_argument("--from", dest="source", type=Path,
-                          help="ta filerna från en mapp (t.ex. ett USB-minne) i stället")  # fmt: skip
+    download.add_argument(
+        "--voice",
+        action="append",
+        choices=VOICE_CHOICES,
+        default=[],
+        help="hämta även en annan röst (kan anges flera gånger)",
+    )
+    download.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        help="ta filerna från en mapp (t.ex. ett USB-minne) i stället",
+    )
     download.set_defaults(func=download_models)
     status = actions.add_parser("status", help="visa vilka modeller som finns")
     status.set_defaults(func=show_status)

@@ -127,7 +127,7 @@ def run_lookups(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     nlu = subparsers.add_parser("nlu", help="Rasa-data för språkförståelsen")
     commands = nlu.add_subparsers(dest="nlu_command", required=True)
     lookups = commands.add_parser("lookups", help="Skriv uppslagslistor från katalogen")

@@ -9,11 +9,12 @@ import secrets
 import signal
 import sys
 
-from assistant.config import Settings, load_settings
+from assistant.config import Settings, load_settings, prepare_data_dir
+from assistant.logs import configure_logging, debug_wanted
 from assistant.process_group import ProcessGroup, assistant_processes
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("serve", help="start Handla on 127.0.0.1:8000")
     parser.add_argument("--host", help="address to bind (default HANDLA_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default HANDLA_PORT or 8000)")
@@ -31,12 +32,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def with_run_secrets(settings: Settings) -> Settings:
     """Fresh secrets per run for what is not configured: Rasa's HTTP API token, the signature
     of the app's messages to Rasa, and the token Rasa shows the action server."""
-    fresh = {
-        name: secrets.token_urlsafe(32)
-        for name in ("rasa_token", "rasa_channel_secret", "action_token")
-        if not getattr(settings, name)
-    }
-    return dataclasses.replace(settings, **fresh)
+
+    def fresh(value: str) -> str:
+        return value or secrets.token_urlsafe(32)
+
+    return dataclasses.replace(
+        settings,
+        rasa_token=fresh(settings.rasa_token),
+        rasa_channel_secret=fresh(settings.rasa_channel_secret),
+        action_token=fresh(settings.action_token),
+    )
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:
@@ -65,10 +70,12 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn re-raises the signal it caught once it has shut down, which our handler (SIGTERM)
     or Python's (SIGINT, KeyboardInterrupt) turns into an exception that leaves the `with`."""
     import uvicorn
+    from fastapi import FastAPI
 
     from assistant.web.app import create_app, prepare_database
 
-    settings = load_settings()
+    configure_logging()
+    settings = prepare_data_dir(load_settings())
     # the address bound decides whether session cookies must be Secure (Settings.secure_cookies)
     settings = dataclasses.replace(
         settings,
@@ -86,7 +93,7 @@ def serve(args: argparse.Namespace) -> int:
         with ProcessGroup(specs):
             if settings.workers > 1:  # each worker builds the app from the same environment
                 os.environ.update(settings_environment(settings))
-                app: object = "assistant.web.app:create_app"
+                app: str | FastAPI = "assistant.web.app:create_served_app"
             else:
                 app = create_app(settings)
             uvicorn.run(
@@ -95,7 +102,7 @@ def serve(args: argparse.Namespace) -> int:
                 workers=settings.workers,
                 host=settings.host,
                 port=settings.port,
-                log_level="info",
+                log_level="debug" if debug_wanted() else "info",
                 ws="wsproto",  # uvicorn's default websockets backend needs websockets>=13; rasa-sdk pins 10
             )
     except (Stopped, KeyboardInterrupt):

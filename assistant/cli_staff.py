@@ -7,16 +7,14 @@ import getpass
 import os
 import sys
 
-from sqlalchemy import select
-
-from assistant.config import load_settings
+from assistant.config import load_settings, prepare_data_dir
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
-from assistant.db.models import StaffUser
+from assistant.db.enums import StaffRole
+from assistant.orders.errors import ServiceError
+from assistant.staff_accounts import AccountExists, check_password, check_username, create_account
 
-MIN_PASSWORD_LENGTH = 10
 
-
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("staff", help="hantera personalkonton")
     actions = parser.add_subparsers(dest="staff_command", required=True)
     add = actions.add_parser("add", help="skapa ett personalkonto")
@@ -25,44 +23,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.set_defaults(func=add_staff)
 
 
-def _read_password() -> str:
+def _read_password() -> tuple[str, str | None]:
+    """The password, and its second typing at a prompt (None from HANDLA_PASSWORD)."""
     if password := os.environ.get("HANDLA_PASSWORD"):
-        return password
-    first = getpass.getpass("Lösenord: ")
-    if first != getpass.getpass("Lösenord igen: "):
-        raise ValueError("Lösenorden är inte lika.")
-    return first
+        return password, None
+    return getpass.getpass("Lösenord: "), getpass.getpass("Lösenord igen: ")
 
 
 def add_staff(args: argparse.Namespace) -> int:
-    from assistant.web.security import hash_password
-
-    username = args.username.strip()
-    if not username or len(username) > 100:
-        print("Användarnamnet måste vara 1–100 tecken.", file=sys.stderr)
-        return 2
     try:
-        password = _read_password()
-    except ValueError as error:
+        check_username(args.username)
+        password, again = _read_password()
+        check_password(password, again)
+    except ServiceError as error:
         print(error, file=sys.stderr)
         return 2
-    if len(password) < MIN_PASSWORD_LENGTH:
-        print(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.", file=sys.stderr)
-        return 2
-    url = load_settings().database_url
+    url = prepare_data_dir(load_settings()).database_url
     upgrade_database(url)
-    with session_scope(make_sessionmaker(make_engine(url))) as session:
-        if session.scalar(select(StaffUser).where(StaffUser.username == username)):
-            print(f"Användaren {username} finns redan.", file=sys.stderr)
-            return 1
-        role = "admin" if args.admin else "staff"
-        session.add(StaffUser(username=username, password_hash=hash_password(password), role=role))
-    print(f"Skapade {role} {username}.")
+    role = StaffRole.ADMIN if args.admin else StaffRole.STAFF
+    try:
+        with session_scope(make_sessionmaker(make_engine(url))) as session:
+            create_account(session, args.username, password, role)
+    except AccountExists as taken:
+        print(taken.message, file=sys.stderr)
+        return 1
+    print(f"Skapade {role} {args.username.strip()}.")
     return 0
-
-
-FIRST_RUN_HINT = (
-    "Inget personalkonto finns ännu. Skapa en administratör med:\n"
-    "  handla staff add NAMN --admin\n"
-    "(lösenordet frågas efter, eller läses från HANDLA_PASSWORD)."
-)

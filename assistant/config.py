@@ -1,12 +1,21 @@
-"""Settings read from the environment (HANDLA_*), with embedded defaults for a laptop or tablet kiosk."""
+"""Settings read from the environment (HANDLA_*), with embedded defaults for a laptop or tablet kiosk.
+
+`load_settings()` reads and checks every variable (a bad value stops the start with a Swedish
+message naming the variable, `SettingsError`) and changes nothing on disk; `prepare_data_dir`
+makes the data directory and, unless HANDLA_SECRET_KEY is set, the key file the session cookies
+are signed with (what a start of the app does once)."""
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,51 +78,114 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _flag(value: str | None) -> bool | None:
-    if value is None or not value.strip():
-        return None
-    return value.strip().lower() in ("1", "true", "ja", "yes", "on")
+class SettingsError(ValueError):
+    """A HANDLA_* variable with a value that cannot work; the message is Swedish."""
 
 
-def _secret_key(data_dir: Path) -> str:
-    """HANDLA_SECRET_KEY, or a random key kept in the data directory (mode 0600)."""
-    if key := os.environ.get("HANDLA_SECRET_KEY"):
-        return key
+FLAG_TRUE = ("1", "true", "ja", "yes", "on")
+
+
+class _Environment(BaseSettings):
+    """The HANDLA_* variables, checked (names are the Settings fields in capitals)."""
+
+    model_config = SettingsConfigDict(env_prefix="HANDLA_", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    database_url: str = ""
+    catalog_dir: Path = PROJECT_ROOT / "demo_catalog"
+    models_dir: Path = PROJECT_ROOT / "models"
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    action_server_url: str = "http://127.0.0.1:5055"
+    rasa_channel_secret: str = ""
+    action_token: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_sender: str = "handla@localhost"
+    https_only: str = ""
+    outbox_lease_seconds: float = Field(120, gt=0)
+    outbox_workers: int = 2
+    workers: int = 1
+    rasa_workers: int = 1
+    action_workers: int = 1
+    redis_url: str = ""
+
+    @field_validator("outbox_workers", "workers", "rasa_workers", "action_workers")
+    @classmethod
+    def at_least_one(cls, value: int) -> int:
+        return max(value, 1)
+
+
+def _swedish(error: dict[str, Any]) -> str:
+    name = f"HANDLA_{str(error['loc'][0]).upper()}"
+    context = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "int_parsing":
+        rule = "ska vara ett heltal"
+    elif kind == "float_parsing":
+        rule = "ska vara ett tal (med punkt som decimaltecken)"
+    elif kind in ("greater_than_equal", "greater_than"):
+        rule = f"ska vara minst {context.get('ge', context.get('gt'))}"
+    elif kind in ("less_than_equal", "less_than"):
+        rule = f"får vara högst {context.get('le', context.get('lt'))}"
+    else:
+        rule = "har ett värde som inte går att använda"
+    return f"{name} {rule} (nu: {error.get('input')!r})."
+
+
+def _saved_key(data_dir: Path) -> str:
     key_file = data_dir / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    key_file.touch(mode=0o600)
-    key_file.write_text(key)
-    return key
+    return key_file.read_text().strip() if key_file.is_file() else ""
 
 
 def load_settings() -> Settings:
-    env = os.environ
-    data_dir = Path(env.get("HANDLA_DATA_DIR", PROJECT_ROOT / "data")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """The settings from the environment; SettingsError (Swedish) for a value that cannot work.
+    Reads only: see `prepare_data_dir` for what a start writes."""
+    try:
+        env = _Environment()
+    except ValidationError as invalid:
+        raise SettingsError(" ".join(_swedish(dict(e)) for e in invalid.errors())) from None
+    data_dir = env.data_dir.resolve()
+    flag = env.https_only.strip().lower()
     return Settings(
         data_dir=data_dir,
-        database_url=env.get("HANDLA_DATABASE_URL", f"sqlite:///{data_dir / 'handla.sqlite3'}"),
-        catalog_dir=Path(env.get("HANDLA_CATALOG_DIR", PROJECT_ROOT / "demo_catalog")),
-        models_dir=Path(env.get("HANDLA_MODELS_DIR", PROJECT_ROOT / "models")),
-        secret_key=_secret_key(data_dir),
-        host=env.get("HANDLA_HOST", "127.0.0.1"),
-        port=int(env.get("HANDLA_PORT", "8000")),
-        rasa_url=env.get("HANDLA_RASA_URL", "http://127.0.0.1:5005"),
-        rasa_token=env.get("HANDLA_RASA_TOKEN", ""),
-        action_server_url=env.get("HANDLA_ACTION_SERVER_URL", "http://127.0.0.1:5055"),
-        rasa_channel_secret=env.get("HANDLA_RASA_CHANNEL_SECRET", ""),
-        action_token=env.get("HANDLA_ACTION_TOKEN", ""),
-        smtp_host=env.get("HANDLA_SMTP_HOST", "127.0.0.1"),
-        smtp_port=int(env.get("HANDLA_SMTP_PORT", "25")),
-        smtp_sender=env.get("HANDLA_SMTP_SENDER", "handla@localhost"),
-        https_only=_flag(env.get("HANDLA_HTTPS_ONLY")),
-        outbox_lease_seconds=float(env.get("HANDLA_OUTBOX_LEASE_SECONDS", "120")),
-        outbox_workers=max(int(env.get("HANDLA_OUTBOX_WORKERS", "2")), 1),
-        workers=max(int(env.get("HANDLA_WORKERS", "1")), 1),
-        rasa_workers=max(int(env.get("HANDLA_RASA_WORKERS", "1")), 1),
-        action_workers=max(int(env.get("HANDLA_ACTION_WORKERS", "1")), 1),
-        redis_url=env.get("HANDLA_REDIS_URL", ""),
+        database_url=env.database_url or f"sqlite:///{data_dir / 'handla.sqlite3'}",
+        catalog_dir=env.catalog_dir,
+        models_dir=env.models_dir,
+        secret_key=env.secret_key or _saved_key(data_dir),
+        host=env.host,
+        port=env.port,
+        rasa_url=env.rasa_url,
+        rasa_token=env.rasa_token,
+        action_server_url=env.action_server_url,
+        rasa_channel_secret=env.rasa_channel_secret,
+        action_token=env.action_token,
+        smtp_host=env.smtp_host,
+        smtp_port=env.smtp_port,
+        smtp_sender=env.smtp_sender,
+        https_only=(flag in FLAG_TRUE) if flag else None,
+        outbox_lease_seconds=env.outbox_lease_seconds,
+        outbox_workers=env.outbox_workers,
+        workers=env.workers,
+        rasa_workers=env.rasa_workers,
+        action_workers=env.action_workers,
+        redis_url=env.redis_url,
     )
+
+
+def prepare_data_dir(settings: Settings) -> Settings:
+    """Make the data directory and, without a key, a random one kept there (mode 0600): the
+    settings with that key."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.secret_key:
+        return settings
+    key = _saved_key(settings.data_dir)
+    if not key:
+        key = secrets.token_urlsafe(48)
+        key_file = settings.data_dir / "secret_key"
+        key_file.touch(mode=0o600)
+        key_file.write_text(key)
+    return dataclasses.replace(settings, secret_key=key)

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
+
+log = logging.getLogger(__name__)
 
 FETCH_TIMEOUT = 2.0
 MAX_BYTES = 5_000_000
@@ -140,12 +144,19 @@ class _PublicOnly(httpcore.SyncBackend):
     def __init__(self, allow_private: bool) -> None:
         self.allow_private = allow_private
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as error:
             raise httpcore.ConnectError(str(error)) from error
-        addresses = [info[4][0] for info in found]
+        addresses = [str(info[4][0]) for info in found]
         if not addresses or not (self.allow_private or all(map(public_address, addresses))):
             raise _RefusedAddress(f"{host} är en privat eller lokal adress")
         return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)
@@ -170,8 +181,12 @@ def _fetch(cache_dir: Path, url: str, policy: FetchPolicy) -> Picture | None:
     if _unreachable_until.get(host, 0) > time.monotonic():
         return None
     hosts = {h.lower() for h in policy.hosts()}
-    timeout = {"connect": FETCH_TIMEOUT, "read": FETCH_TIMEOUT, "write": FETCH_TIMEOUT,
-               "pool": FETCH_TIMEOUT}  # fmt: skip
+    timeout = {
+        "connect": FETCH_TIMEOUT,
+        "read": FETCH_TIMEOUT,
+        "write": FETCH_TIMEOUT,
+        "pool": FETCH_TIMEOUT,
+    }
     deadline = time.monotonic() + 3 * FETCH_TIMEOUT
     location = url
     with httpcore.ConnectionPool(network_backend=_PublicOnly(policy.allow_private)) as pool:
@@ -190,9 +205,15 @@ def _fetch(cache_dir: Path, url: str, policy: FetchPolicy) -> Picture | None:
                     content = _read_limited(response, deadline)
             except _RefusedAddress:
                 return None
-            except (httpcore.ConnectError, httpcore.TimeoutException, httpcore.NetworkError,
-                    httpcore.ProtocolError, httpcore.UnsupportedProtocol):  # fmt: skip
+            except (
+                httpcore.ConnectError,
+                httpcore.TimeoutException,
+                httpcore.NetworkError,
+                httpcore.ProtocolError,
+                httpcore.UnsupportedProtocol,
+            ):
                 _unreachable_until[host] = time.monotonic() + HOST_RETRY_SECONDS
+                log.info("pictures from %s unreachable; placeholders for a while", host)
                 return None
             if content is None:
                 return None

@@ -13,11 +13,11 @@ import csv
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO, overload
 
 from catalog_matcher.product import Offer, Product
 from catalog_matcher.sizes import parse_size, plain, to_decimal
@@ -276,7 +276,7 @@ def _json_stream(stream: TextIO, name: str) -> Iterator[tuple[int, dict[str, Any
         )
 
 
-def _numbered(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, Any]]]:
+def _numbered(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows with the line number where each starts (the header is line 1). A row the csv module
     cannot read (a field over its 131,072-character limit) becomes a row error; it skips to the
     next line."""
@@ -307,7 +307,12 @@ def _field(row: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+@overload
+def _price(row: dict[str, Any], name: str, required: Literal[True] = True) -> Decimal: ...
+@overload
+def _price(row: dict[str, Any], name: str, required: bool) -> Decimal | None: ...
 def _price(row: dict[str, Any], name: str, required: bool = True) -> Decimal | None:
+    """A price in kronor; None when an optional one is empty, _RowProblem when unreadable."""
     text = _field(row, name).removesuffix("kr").strip()
     if not text:
         if required:
@@ -380,7 +385,7 @@ def _dedupe(rows: Iterable[tuple[int, Product | RowError]]) -> Iterator[Product 
 
 
 def _each(
-    rows: Iterable[tuple[int, dict[str, Any]]], build
+    rows: Iterable[tuple[int, dict[str, Any]]], build: Callable[[dict[str, Any]], Product]
 ) -> Iterator[tuple[int, Product | RowError]]:
     for line, row in rows:
         if "__unreadable__" in row:
@@ -496,9 +501,10 @@ def _read_generic(
         name = _field(row, "name")
         article = _field(row, "article_number")
         size_text = _field(row, "size")
-        sold_by = _field(row, "sold_by").lower() or "st"
-        if sold_by not in {"st", "kg"}:
-            raise _RowProblem(f"sold_by ska vara st eller kg, inte {sold_by!r}")
+        sold_by_text = _field(row, "sold_by").lower() or "st"
+        if sold_by_text not in {"st", "kg"}:
+            raise _RowProblem(f"sold_by ska vara st eller kg, inte {sold_by_text!r}")
+        sold_by: Literal["st", "kg"] = "kg" if sold_by_text == "kg" else "st"
         return Product(
             key=f"{store}:{article or name + '|' + size_text}",
             store=store,
@@ -507,7 +513,7 @@ def _read_generic(
             size=parse_size(size_text) if size_text else parse_size(name),
             size_text=size_text,
             price=_price(row, "price"),
-            sold_by=sold_by,  # type: ignore[arg-type]
+            sold_by=sold_by,
             compare_price=_price(row, "compare_price", required=False),
             compare_unit=_compare_unit(_field(row, "compare_unit")),
             department=_field(row, "department"),

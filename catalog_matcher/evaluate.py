@@ -20,10 +20,11 @@ import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from catalog_matcher.catalog_files import load_products
 from catalog_matcher.index import CatalogIndex
-from catalog_matcher.result import Candidate
+from catalog_matcher.result import Candidate, ItemMatch
 
 MEASURES = {"l", "kg", "g", "dl"}
 
@@ -70,7 +71,7 @@ class Scores:
         )
 
 
-def expected(item: dict, store: str) -> dict:
+def expected(item: dict[str, Any], store: str) -> dict[str, Any]:
     """The item's labels for one store: its own keys, replaced by the store's where given."""
     labels = {key: value for key, value in item.items() if key != "stores"}
     labels.update(item.get("stores", {}).get(store, {}))
@@ -88,7 +89,7 @@ def _unit_ok(expected_unit: str | None, got: str | None) -> bool:
     return got not in MEASURES  # nothing said: a count or a package is fine, a measure is not
 
 
-def evaluate(index: CatalogIndex, phrases: list[dict], store: str = "") -> Scores:
+def evaluate(index: CatalogIndex, phrases: list[dict[str, Any]], store: str = "") -> Scores:
     store = store or (index.products[0].store if index.products else "")
     scores = Scores()
     for phrase in phrases:
@@ -110,7 +111,7 @@ def evaluate(index: CatalogIndex, phrases: list[dict], store: str = "") -> Score
     return scores
 
 
-def _score_item(scores: Scores, want: dict, item) -> None:
+def _score_item(scores: Scores, want: dict[str, Any], item: ItemMatch) -> None:
     scores.all_items += 1
     missing = bool(want.get("not_found"))
     reported = item.status == "not_found"
@@ -152,7 +153,7 @@ def _score_item(scores: Scores, want: dict, item) -> None:
         )
 
 
-def read_phrases(path: str | Path) -> list[dict]:
+def read_phrases(path: str | Path) -> list[dict[str, Any]]:
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
@@ -25,6 +25,7 @@ from catalog_matcher.quantities import (
     KITCHEN_UNITS,
     PACKAGE_WORDS,
     UNIT_WORDS,
+    Amount,
     read_amount,
     to_number,
 )
@@ -118,6 +119,10 @@ class Hit(NamedTuple):
     token: str
     how: str
     credibility: float
+
+
+AddHits = Callable[[Iterable[int], float, str, str, float], None]
+"""Records hits: (products, weight, token, how, credibility)."""
 
 
 @lru_cache(maxsize=65536)
@@ -274,7 +279,7 @@ class CatalogIndex:
         self._kind_words: dict[str, bool] = {}
         self._bases: dict[str, str] = {}
         self._roots: dict[str, str] = {}
-        self._answers: dict[tuple, tuple[ItemMatch, float]] = {}
+        self._answers: dict[tuple[object, ...], tuple[ItemMatch, float]] = {}
         self._other_kinds: dict[tuple[int, str], tuple[bool, list[str]]] = {}
 
     # -- the public API ----------------------------------------------------------------------
@@ -425,7 +430,7 @@ class CatalogIndex:
                 item.status = "not_found"  # nothing to look for: nothing to propose either
                 item.reason = "inget att söka efter"
             return item, 0.0
-        if not query:  # only a brand: "bregott", "zoegas"
+        if not query and brand:  # only a brand: "bregott", "zoegas" (one with products, above)
             return self._brand_only(item, brand, counts), BRAND
         if brand and not brand.products and all(w in NOT_KINDS or _minor(w) for w in query):
             item.brand_missing = True  # "pepsi max" where no Pepsi is sold
@@ -488,7 +493,7 @@ class CatalogIndex:
                 if not any(plain_form(t).endswith(form) for t in self.name_tokens[i]):
                     credibility[i] = min(credibility.get(i, 0.0), HEAD_ONLY)
 
-    def _prefer_packs(self, scored: dict[int, float], amount) -> None:
+    def _prefer_packs(self, scored: dict[int, float], amount: Amount) -> None:
         if amount.unit in {"st", "kg"}:  # a pack of that many ("sex ägg"), or loose produce
             for i in scored:
                 size = self.products[i].size
@@ -502,7 +507,14 @@ class CatalogIndex:
         good = [i for i in ranked if credibility.get(i, 0.0) >= FOUND]
         return good + [i for i in ranked if credibility.get(i, 0.0) < FOUND][: LIMIT - len(good)]
 
-    def _usual_first(self, ranked, scored, counts, kinds, heads) -> list[int]:
+    def _usual_first(
+        self,
+        ranked: list[int],
+        scored: dict[int, float],
+        counts: Counter[str],
+        kinds: dict[int, str],
+        heads: dict[int, str],
+    ) -> list[int]:
         """What the client usually buys goes first, most bought first, if it fits."""
         best = scored[ranked[0]] if ranked else 0.0
         bought = [
@@ -633,7 +645,7 @@ class CatalogIndex:
             self._written_apart(word, parts, add)  # "kycklinglårfilé" as "Kyckling Lårfilé"
         return hits
 
-    def _unknown_word_hits(self, word: str, add, hits: dict[int, Hit]) -> None:
+    def _unknown_word_hits(self, word: str, add: AddHits, hits: dict[int, Hit]) -> None:
         """A word the catalog does not spell: a synonym seed ("kaffebönor" is sold as "Hela
         Bönor"), a compound of catalog words, a spelling."""
         for subcategory in self.term_words.get(word, ()):
@@ -724,7 +736,7 @@ class CatalogIndex:
             found |= self.group_postings.get(word, set())
         return found
 
-    def _compound_hits(self, word: str, parts: list[str], add) -> None:
+    def _compound_hits(self, word: str, parts: list[str], add: AddHits) -> None:
         packaged = False
         while len(parts) > 1 and (parts[-1] in FORM_WORDS or stem(parts[-1]) in FORM_WORDS):
             packaged = packaged or parts[-1] in PACKAGE_WORDS
@@ -738,8 +750,8 @@ class CatalogIndex:
                 heads = set(self._reach_of(head))
             add(heads, 0.85, head, "sammansättning", PARTS)
             return
-        heads = self._reach_of(head)
-        near = set(heads)
+        reach = self._reach_of(head)
+        near = set(reach)
         for modifier in modifiers:
             near &= self._modifier_reach(modifier)
         both = {i for i in near if self._holds_parts(i, modifiers, head)}
@@ -747,7 +759,7 @@ class CatalogIndex:
             alike = max((fuzz.ratio(word, t) for t in self.content[i]), default=0.0)
             add((i,), 0.9 + alike / 1000, head, "isärskrivet", PARTS)
         if not both:
-            add(heads, 0.5, head, "huvudord", HEAD_ONLY)
+            add(reach, 0.5, head, "huvudord", HEAD_ONLY)
 
     def _holds_parts(self, i: int, modifiers: list[str], head: str) -> bool:
         """Does the product's name hold the compound's parts, apart ("Sallad Isberg",
@@ -765,8 +777,11 @@ class CatalogIndex:
                 prefix = prefix[:-1] if prefix.endswith("s") and prefix[:-1] else prefix
                 return prefix.endswith(m) or prefix.startswith(m) or prefix in terms
 
-            apart = any(names(t) or names(self._root(t)) or t.startswith(m) for t in words
-                        for m in (modifier,))  # fmt: skip
+            apart = any(
+                names(t) or names(self._root(t)) or t.startswith(m)
+                for t in words
+                for m in (modifier,)
+            )
             fused = any(
                 t.endswith(form) and len(t) > len(form) and names(t[: -len(form)])
                 for t in words
@@ -792,7 +807,7 @@ class CatalogIndex:
                 return f"{word} {token}"
         return token
 
-    def _written_apart(self, word: str, parts: list[str], add) -> None:
+    def _written_apart(self, word: str, parts: list[str], add: AddHits) -> None:
         if len(parts) != 2 or parts[0] in COMPOUND_DESCRIBING:
             return
         apart = self.postings.get(parts[0], set()) | self.postings.get(parts[0] + "s", set())
@@ -1020,7 +1035,7 @@ class CatalogIndex:
             largest = max(groups.values(), default=0)
             return len(groups) >= GROUPS and largest < 0.6 * sum(groups.values())
         exact = self.postings.get(word, set()) | self.postings.get(stem(word), set())
-        compounds = Counter()
+        compounds: Counter[str] = Counter()
         for compound in self.by_suffix.get(word, ()):
             compounds[compound] = len(self.postings[compound])
         real = [c for c, n in compounds.items() if n >= 2]
@@ -1040,15 +1055,19 @@ class CatalogIndex:
         matches) can stand for a kind."""
         sizes = Counter(kinds.values())
         seen: set[str] = set()
-        first, rest = [], []
+        first: list[int] = []
+        rest: list[int] = []
         for i in ranked:
             kind = kinds.get(i)
-            (rest if kind is None or kind in seen else first).append(i)
-            seen.add(kind)
+            if kind is None or kind in seen:
+                rest.append(i)
+            else:
+                first.append(i)
+                seen.add(kind)
         home = self._home_department(kinds)
         word = self._root(word)
 
-        def order(i: int) -> tuple:
+        def order(i: int) -> tuple[object, ...]:
             kind = kinds[i]
             return (
                 bool(home) and self.department[i] != home,  # "Smörkniv" is not in the dairy
@@ -1150,16 +1169,19 @@ def _after_stop(words: list[str]) -> set[str]:
 _MISSING = object()
 
 
-def _remember(cache: dict, key: object, compute: Callable[[], T], limit: int = 100_000) -> T:
+def _remember(
+    cache: dict[Any, Any], key: object, compute: Callable[[], T], limit: int = 100_000
+) -> T:
     """The cached value, computed once; safe when threads share the index (a cache emptied
     between a check and a read cannot lose the value)."""
     value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        if len(cache) >= limit:
-            cache.clear()
-        cache[key] = value
-    return value  # type: ignore[return-value]
+    if value is not _MISSING:
+        return cast(T, value)
+    computed = compute()
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = computed
+    return computed
 
 
 def _copy(item: ItemMatch) -> ItemMatch:

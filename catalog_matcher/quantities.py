@@ -13,13 +13,28 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _ONES = {
-    "en": 1, "ett": 1, "ena": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
-    "åtta": 8, "nio": 9,
-}  # fmt: skip
+    "en": 1,
+    "ett": 1,
+    "ena": 1,
+    "två": 2,
+    "tre": 3,
+    "fyra": 4,
+    "fem": 5,
+    "sex": 6,
+    "sju": 7,
+    "åtta": 8,
+    "nio": 9,
+}
 _TENS = {
-    "tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70,
-    "åttio": 80, "nittio": 90,
-}  # fmt: skip
+    "tjugo": 20,
+    "trettio": 30,
+    "fyrtio": 40,
+    "femtio": 50,
+    "sextio": 60,
+    "sjuttio": 70,
+    "åttio": 80,
+    "nittio": 90,
+}
 NUMBER_WORDS: dict[str, Decimal] = {
     **{word: Decimal(value) for word, value in _ONES.items()},
     **{word: Decimal(value) for word, value in _TENS.items()},
@@ -196,9 +211,9 @@ def is_number(word: str) -> bool:
 
 def _read_number(words: list[str], start: int) -> tuple[Decimal, int, bool] | None:
     """A number at words[start]: (value, words used, spoken in words)."""
-    for phrase, value in _PHRASES:
+    for phrase, said in _PHRASES:
         if tuple(words[start : start + len(phrase)]) == phrase:
-            return value, len(phrase), True
+            return said, len(phrase), True
     value = to_number(words[start])
     if value is None:
         return None

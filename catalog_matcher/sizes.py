@@ -120,7 +120,7 @@ def parse_size(text: str) -> Size | None:
 
 def format_size(size: Size) -> str:
     """A short Swedish label: '1,5 kg', '4 x 125 g', '10 st', 'ca 800 g'."""
-    amount, unit = size.amount, size.unit
+    amount, unit = size.amount, str(size.unit)
     if unit == "g" and amount >= 1000:
         amount, unit = amount / 1000, "kg"
     elif unit == "ml" and amount >= 1000:

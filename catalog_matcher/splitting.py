@@ -56,7 +56,8 @@ LEADING = frozenset({"och", "så", "samt", "plus", "sen", "sedan"})
 class Lexicon(Protocol):
     """What splitting asks of the catalog."""
 
-    joined_pairs: Container[tuple[str, str]]
+    @property
+    def joined_pairs(self) -> Container[tuple[str, str]]: ...
 
     def is_noun(self, word: str) -> bool:
         """Does the word alone name products (not only describe them)?"""
@@ -106,7 +107,9 @@ def split_items(utterance: str, lexicon: Lexicon | None = None) -> list[Said]:
 
 
 def _comma_parts(line: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for at, char in enumerate(line):
         if char == "(":
             depth += 1

@@ -68,11 +68,36 @@ DESCRIBING = _words(
 # a participle or adjective by its ending ("marinerad", "krämig", "italiensk"); these
 # nouns end the same way
 _DESCRIBING_ENDINGS = (
-    "erad", "erade", "erat", "ade", "rökt", "kokt", "iga", "igt", "iskt", "iska", "ansk",
-    "anska", "anskt", "ensk", "enska", "enskt",
-)  # fmt: skip
-_NOUNS_ENDING_SO = ("sallad", "choklad", "marmelad", "limonad", "lemonad", "remoulad", "karbonad",
-                    "lemonade", "limonade", "orangeade", "sallat")  # fmt: skip
+    "erad",
+    "erade",
+    "erat",
+    "ade",
+    "rökt",
+    "kokt",
+    "iga",
+    "igt",
+    "iskt",
+    "iska",
+    "ansk",
+    "anska",
+    "anskt",
+    "ensk",
+    "enska",
+    "enskt",
+)
+_NOUNS_ENDING_SO = (
+    "sallad",
+    "choklad",
+    "marmelad",
+    "limonad",
+    "lemonad",
+    "remoulad",
+    "karbonad",
+    "lemonade",
+    "limonade",
+    "orangeade",
+    "sallat",
+)
 # the form a product comes in: "buljongtärningar", "ostskivor", "salladshuvud" name the
 # modifier, not a "tärning"
 FORM_WORDS = _words(

@@ -4,18 +4,27 @@
 
 - ``sqlite``: a fresh file in the test's temp directory.
 - ``postgres`` (marked ``postgres``): a fresh database in a session-wide PostgreSQL cluster
-  that ``initdb``/``pg_ctl`` from /usr/lib/postgresql/*/bin start in a temp directory, reachable
-  only through a unix socket in that directory (no TCP port). As root the cluster runs as the
-  unprivileged user ``nobody`` (PostgreSQL refuses to run as root). Where the binaries are
-  missing the postgres variant is skipped with the reason shown in the summary.
+  (one per xdist worker) that ``initdb``/``pg_ctl`` from /usr/lib/postgresql/*/bin start in a
+  temp directory, reachable only through a unix socket in that directory (no TCP port). As root
+  the cluster runs as the unprivileged user ``nobody`` (PostgreSQL refuses to run as root).
+  Where the binaries are missing the postgres variant is skipped with the reason shown in the
+  summary.
 
 The URL is empty of schema; call ``assistant.db.upgrade_database(url)`` (or use the
-``migrated_url`` fixture) before touching tables. Select one backend with
-``-m postgres`` / ``-m "not postgres"``.
+``migrated_url`` fixture) before touching tables. A test that uses ``migrated_url`` gets a copy
+of a database migrated once per session (SQLite: the file copied; PostgreSQL:
+``CREATE DATABASE … TEMPLATE``). Select one backend with ``-m postgres`` / ``-m "not postgres"``.
+
+Every HANDLA_* variable of the shell is cleared for the tests (autouse fixtures below). The
+tests that start Rasa (marker ``rasa``) form one xdist group and those that drive Chromium
+(``browser``) another, so with ``--dist loadgroup`` (./script/test) two of a kind never run on
+two workers at once.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +32,51 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.postgres import PostgresMissing, new_database, postgres_cluster
+
+HEAVY = ("rasa", "browser")
+"""Markers of tests that start Rasa or Chromium: each its own xdist group, so two Rasa servers
+(or two browsers) never run at once."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in HEAVY:
+            if item.get_closest_marker(name):
+                item.add_marker(pytest.mark.xdist_group(name))
+                break
+
+
+def _clear_handla_variables(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
+    for name in [name for name in os.environ if name.startswith("HANDLA_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HANDLA_DATA_DIR", str(data_dir))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_handla_environment_in_the_session(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """The shell's HANDLA_* variables never reach the tests (a HANDLA_DATABASE_URL pointing at
+    a real database would be migrated and imported into), nor the module- and session-wide
+    fixtures; the data directory is a temp directory."""
+    with pytest.MonkeyPatch.context() as patch:
+        _clear_handla_variables(patch, tmp_path_factory.mktemp("handla-data"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_handla_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Each test starts without HANDLA_* variables (what one test sets is undone after it) and
+    with its own empty data directory; the matcher indexes it built are dropped after it (each
+    test's database is new, so they would only pile up in the worker)."""
+    from assistant.orders.catalog_index import forget_indexes
+
+    _clear_handla_variables(monkeypatch, tmp_path_factory.mktemp("data"))
+    yield
+    forget_indexes()
 
 
 @pytest.fixture(scope="session")
@@ -36,20 +90,56 @@ def postgres_socket_dir() -> Iterator[Path]:
         pytest.skip(str(missing))
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session; `migrated_url` copies it."""
+    from assistant.db import upgrade_database
+
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres_socket_dir: Path) -> str:
+    """A PostgreSQL database migrated once per session; `migrated_url` copies it."""
+    from assistant.db import upgrade_database
+
+    url = new_database(postgres_socket_dir)
+    upgrade_database(url)
+    return database_name(url)
+
+
+def database_name(url: str) -> str:
+    return url.split("@/", 1)[1].split("?", 1)[0]
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database on each backend (see the module docstring)."""
+    """An empty database on each backend (see the module docstring); already migrated when the
+    test uses `migrated_url` too (a copy of the session's migrated template)."""
+    migrated = "migrated_url" in request.fixturenames
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    return new_database(request.getfixturevalue("postgres_socket_dir"))
+        path = tmp_path / "test.sqlite3"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    socket_dir = request.getfixturevalue("postgres_socket_dir")
+    template = request.getfixturevalue("_postgres_template") if migrated else None
+    return new_database(socket_dir, template=template)
+
+
+@pytest.fixture
+def migrated_sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    """A migrated SQLite database only (for what another process must open by its path)."""
+    path = tmp_path / "handla.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
 def migrated_url(database_url: str) -> str:
-    """``database_url`` with all migrations applied."""
-    from assistant.db import upgrade_database
-
-    upgrade_database(database_url)
+    """``database_url`` with all migrations applied (copied from the session's template)."""
     return database_url
 
 

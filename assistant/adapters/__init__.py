@@ -5,6 +5,6 @@ store did not accept it, so the outbox worker can retry; `channels.Channels` pic
 and bounds each hand-off by one deadline (`deadline.py`).
 """
 
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet, SheetLine
+from assistant.orders.sheet import DeliveryFailed, OrderSheet, SheetLine
 
 __all__ = ["DeliveryFailed", "OrderSheet", "SheetLine"]

@@ -7,15 +7,18 @@ the store's `secret_ref` names.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.adapters.email import deliver_email, message_id
 from assistant.adapters.filedrop import deliver_file, file_stem
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
 from assistant.adapters.webhook import deliver_webhook
 from assistant.config import Settings, load_settings
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 from assistant.orders.store_channel import channel_problem, outgoing_folder
+
+log = logging.getLogger(__name__)
 
 ADAPTER_TIMEOUT = 10.0  # seconds one whole hand-off may take (connect, send and answer)
 
@@ -96,3 +99,4 @@ class Channels:
             )
         else:
             deliver_file(self.folder(store.target), sheet, key)
+        log.info("order %s handed to the store by %s", sheet.order_id, store.channel)

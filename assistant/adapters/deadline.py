@@ -39,7 +39,7 @@ def within(seconds: float) -> Iterator[float]:
 
 def time_left(timeout: float | None = None) -> float | None:
     """The smaller of `timeout` and the time to the deadline; DeadlinePassed when none is left."""
-    at = getattr(_local, "at", None)
+    at: float | None = getattr(_local, "at", None)
     if at is None:
         return timeout
     left = at - time.monotonic()

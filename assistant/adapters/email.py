@@ -15,7 +15,7 @@ import threading
 from email.message import EmailMessage
 
 from assistant.adapters.deadline import DeadlinePassed, cut_at_deadline, time_left, within
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 
 
 def message_id(order_id: int, key: str, sender: str = "") -> str:
@@ -52,7 +52,8 @@ class _DeadlineSMTP(smtplib.SMTP):
         super().__init__()
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        sock = super()._get_socket(host, port, time_left(timeout))
+        # typeshed leaves out smtplib.SMTP._get_socket, the documented hook overridden here
+        sock: socket.socket = super()._get_socket(host, port, time_left(timeout))  # type: ignore[misc]
         if timer := cut_at_deadline(sock):
             self._timers.append(timer)
         return sock

@@ -14,8 +14,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
 from assistant.adapters.sheet_pdf import sheet_pdf
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 

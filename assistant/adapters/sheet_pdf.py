@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-
-from assistant.adapters.sheet import OrderSheet
 from assistant.orders.money import format_sek
-from assistant.orders.statement_pdf import FONT_DIR
+from assistant.orders.sheet import OrderSheet
+from assistant.pdf import titled_pdf
 
 
 def sheet_pdf(sheet: OrderSheet) -> bytes:
-    pdf = FPDF()
-    pdf.set_title(f"Beställning {sheet.order_id}")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 16)
-    pdf.cell(0, 10, f"Beställning {sheet.order_id}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 12)
+    from fpdf.fonts import FontFace
+
+    pdf = titled_pdf(f"Beställning {sheet.order_id}")
     for row in (sheet.client_name, sheet.address, f"Leverans: {sheet.slot}"):
         if row:
             pdf.multi_cell(0, 7, row, new_x="LMARGIN", new_y="NEXT")

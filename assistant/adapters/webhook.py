@@ -17,7 +17,7 @@ from functools import cache
 import httpcore
 
 from assistant.adapters.deadline import DeadlineBackend, within
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 
 SIGNATURE_HEADER = "X-Handla-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -55,7 +55,7 @@ def deliver_webhook(
     if not secret:
         raise DeliveryFailed(f"Hemligheten {secret_env} saknas i miljön.")
     body = json.dumps(sheet.as_json(), ensure_ascii=False, sort_keys=True).encode()
-    headers = {
+    headers: dict[str | bytes, str | bytes] = {
         "Content-Type": "application/json",
         SIGNATURE_HEADER: sign(secret.encode(), body),
         IDEMPOTENCY_HEADER: key,

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from assistant.db import changed_rows
 from assistant.db.models import ChatMessage
 from assistant.orders.slots import LOCAL_TZ
 
@@ -65,4 +66,4 @@ def todays_messages(session: Session, client_id: int) -> list[ChatMessage]:
 def forget_old_messages(session: Session, now: datetime | None = None) -> int:
     """Delete every client's messages from before today; returns how many went."""
     result = session.execute(delete(ChatMessage).where(ChatMessage.at < _start_of_today(now)))
-    return int(result.rowcount or 0)
+    return changed_rows(result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 from dataclasses import asdict
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
@@ -17,9 +18,9 @@ from sqlalchemy.orm import Session
 from assistant.chat.history import record_turn
 from assistant.chat.messages import clean_message
 from assistant.chat.rasa_client import ChatReply, ChatResult, RasaClient
-from assistant.db.models import Product, StaffUser
-from assistant.web.deps import DB_SESSION, reads_only
-from assistant.web.security import client_for, current_staff
+from assistant.db.models import Product
+from assistant.web.deps import SessionDep, StaffDep, reads_only
+from assistant.web.security import client_for
 from assistant.web.templating import templates
 
 router = APIRouter()
@@ -53,7 +54,11 @@ def rasa_client(request: Request) -> RasaClient:
         state.rasa = RasaClient(
             settings.rasa_url, settings.rasa_token, settings.rasa_channel_secret
         )
-    return state.rasa
+    rasa: RasaClient = state.rasa
+    return rasa
+
+
+RasaDep = Annotated[RasaClient, Depends(rasa_client)]
 
 
 def sender_id(client_id: int) -> str:
@@ -66,10 +71,10 @@ def sender_id(client_id: int) -> str:
 def chat(
     client_id: int,
     message: ChatIn,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
-    rasa: RasaClient = Depends(rasa_client),
-) -> dict:
+    staff: StaffDep,
+    session: SessionDep,
+    rasa: RasaDep,
+) -> dict[str, Any]:
     client = client_for(session, staff, client_id)
     if message.pick is not None:
         shown, sent, refusal = *_picked(session, client.id, message.pick), None
@@ -104,8 +109,6 @@ def _picked(session: Session, client_id: int, pick: Pick) -> tuple[str, str]:
 
 
 @router.get("/api/assistant/status")
-def assistant_status(
-    staff: StaffUser = Depends(current_staff), rasa: RasaClient = Depends(rasa_client)
-) -> dict:
+def assistant_status(staff: StaffDep, rasa: RasaDep) -> dict[str, str]:
     """`ready`, `starting` (show "Assistenten startar…") or `unavailable`."""
     return {"status": rasa.status()}

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 READ_ONLY = "handla_read_only"
@@ -22,7 +23,7 @@ BUSY_TIMEOUT_MS = 30_000
 (each holds it for milliseconds) rather than fail; a catalog import holds it longer."""
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -65,3 +66,9 @@ def session_scope(factory: sessionmaker[Session], *, read_only: bool = False) ->
         raise
     finally:
         session.close()
+
+
+def changed_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (`Session.execute` is typed as a plain Result;
+    for these statements it is a CursorResult)."""
+    return cast("CursorResult[Any]", result).rowcount

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # imported when migrating, not by every process
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -21,7 +27,10 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_database(url: str) -> None:
     """Bring the database at url to the newest schema; safe to call on every start."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), "head")
+    log.debug("database schema at the newest migration")
 
 
 @contextmanager
@@ -36,7 +45,7 @@ def sqlite_foreign_keys_off() -> Iterator[None]:
     if bind.dialect.name != "sqlite":
         yield
         return
-    raw = bind.connection.dbapi_connection
+    raw: Any = bind.connection.dbapi_connection  # sqlite3.Connection
     if raw.in_transaction:  # alembic's version bookkeeping of earlier revisions in this run
         raw.commit()
     bind.exec_driver_sql("PRAGMA foreign_keys=OFF")

@@ -28,6 +28,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from assistant.db.enums import (
+    AttemptState,
+    EnumText,
+    LineStatus,
+    OrderStatus,
+    OutboxStatus,
+    StaffRole,
+)
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -48,19 +57,18 @@ class Base(DeclarativeBase):
 UtcDateTime = DateTime(timezone=True)
 
 ORDER_CHANNELS = ("webhook", "email", "file")
-STAFF_ROLES = ("staff", "admin")
-ORDER_STATUSES = ("basket", "confirmed", "sent", "needs_attention", "cancelled")
+STAFF_ROLES = tuple(StaffRole)
+ORDER_STATUSES = tuple(OrderStatus)
 SUBSTITUTIONS = ("similar", "none", "ask")
-LINE_STATUSES = ("ok", "needs_staff", "needs_choice")
-"""A product line; a wish staff must settle (no product); an open choice among candidates."""
+LINE_STATUSES = tuple(LineStatus)
 SPEAKERS = ("client", "assistant")
 FEE_PAYERS = ("client", "municipality")
-OUTBOX_STATUSES = ("pending", "delivered", "failed", "cancelled")
-ATTEMPT_STATES = ("sending", "done", "failed", "interrupted")
+OUTBOX_STATUSES = tuple(OutboxStatus)
+ATTEMPT_STATES = tuple(AttemptState)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class Store(Base):
@@ -270,7 +278,7 @@ class StaffUser(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(10), default="staff")
+    role: Mapped[StaffRole] = mapped_column(EnumText(StaffRole, 10), default=StaffRole.STAFF)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -344,7 +352,7 @@ class Order(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
     store_id: Mapped[int] = mapped_column(ForeignKey("store.id", ondelete="RESTRICT"))
-    status: Mapped[str] = mapped_column(String(20), default="basket")
+    status: Mapped[OrderStatus] = mapped_column(EnumText(OrderStatus), default=OrderStatus.BASKET)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_slot.id", ondelete="SET NULL"))
     goods_ore: Mapped[int] = mapped_column(Integer, default=0)
@@ -413,7 +421,7 @@ class OrderLine(Base):
     """The first candidate shown ("visa andra" moves it on)."""
     unit_price_ore: Mapped[int] = mapped_column(Integer, default=0)
     substitution: Mapped[str] = mapped_column(String(20), default="ask")
-    status: Mapped[str] = mapped_column(String(20), default="ok")
+    status: Mapped[LineStatus] = mapped_column(EnumText(LineStatus), default=LineStatus.OK)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
@@ -461,7 +469,9 @@ class OutboxMessage(Base):
     leased_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[OutboxStatus] = mapped_column(
+        EnumText(OutboxStatus), default=OutboxStatus.PENDING
+    )
 
     order: Mapped[Order] = relationship()
     history: Mapped[list[DeliveryAttempt]] = relationship(
@@ -485,7 +495,9 @@ class DeliveryAttempt(Base):
     channel: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(200))
     """What lets the store recognise a repeat: the Idempotency-Key, Message-ID or file name."""
-    state: Mapped[str] = mapped_column(String(20), default="sending")
+    state: Mapped[AttemptState] = mapped_column(
+        EnumText(AttemptState), default=AttemptState.SENDING
+    )
     worker: Mapped[str] = mapped_column(String(100), default="")
     """host:pid:thread of the worker, for troubleshooting."""
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -79,56 +79,82 @@ Statement
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from assistant.orders.attention import cancel_order, retry_order
+from assistant.orders.basket import (
+    SUBSTITUTION_LABELS,
+    add_item,
+    basket_for,
+    find_basket,
+    price_order,
+    remove_line,
+    set_quantity,
+    set_said_amount,
+    set_substitution,
+)
+from assistant.orders.booking import available_slots, book_slot, release_slot
+from assistant.orders.choices import (
+    add_wish,
+    choose,
+    open_choice,
+    open_lines,
+    reopen,
+    replace_product,
+)
+from assistant.orders.confirm import confirm_order
+from assistant.orders.errors import NotFound, ServiceError
+from assistant.orders.intake import take_text
+from assistant.orders.money import format_sek, to_ore
+from assistant.orders.outbox import (
+    OutboxWorker,
+    deliver_pending,
+    resume_outbox,
+    start_outbox_worker,
+)
+from assistant.orders.pricing import Breakdown, PricingError
+from assistant.orders.slots import SlotRefused, slot_label
+from assistant.orders.statement import monthly_statement, monthly_statement_pdf
+from assistant.orders.status import ORDER_STATUS_LABEL, ORDER_STATUS_TEXT, OrderStatus
+from assistant.orders.store_channel import channel_problem
 
-_EXPORTS = {
-    "ServiceError": "errors",
-    "SlotRefused": "slots",
-    "PricingError": "pricing",
-    "Breakdown": "pricing",
-    "format_sek": "money",
-    "to_ore": "money",
-    "slot_label": "slots",
-    "SUBSTITUTION_LABELS": "basket",
-    "basket_for": "basket",
-    "add_item": "basket",
-    "set_said_amount": "basket",
-    "find_basket": "basket",
-    "add_wish": "choices",
-    "open_choice": "choices",
-    "choose": "choices",
-    "replace_product": "choices",
-    "reopen": "choices",
-    "open_lines": "choices",
-    "take_text": "intake",
-    "set_quantity": "basket",
-    "remove_line": "basket",
-    "set_substitution": "basket",
-    "price_order": "basket",
-    "available_slots": "booking",
-    "book_slot": "booking",
-    "release_slot": "booking",
-    "confirm_order": "confirm",
-    "channel_problem": "store_channel",
-    "ORDER_STATUS_TEXT": "status",
-    "ORDER_STATUS_LABEL": "status",
-    "OrderStatus": "status",
-    "deliver_pending": "outbox",
-    "resume_outbox": "outbox",
-    "retry_order": "attention",
-    "cancel_order": "attention",
-    "start_outbox_worker": "outbox",
-    "OutboxWorker": "outbox",
-    "monthly_statement": "statement",
-    "monthly_statement_pdf": "statement",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    """Lazy re-exports: the adapters import ``assistant.orders.money``, and the service
-    imports the adapters, so importing everything here eagerly would be circular."""
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+__all__ = [
+    "ORDER_STATUS_LABEL",
+    "ORDER_STATUS_TEXT",
+    "SUBSTITUTION_LABELS",
+    "Breakdown",
+    "NotFound",
+    "OrderStatus",
+    "OutboxWorker",
+    "PricingError",
+    "ServiceError",
+    "SlotRefused",
+    "add_item",
+    "add_wish",
+    "available_slots",
+    "basket_for",
+    "book_slot",
+    "cancel_order",
+    "channel_problem",
+    "choose",
+    "confirm_order",
+    "deliver_pending",
+    "find_basket",
+    "format_sek",
+    "monthly_statement",
+    "monthly_statement_pdf",
+    "open_choice",
+    "open_lines",
+    "price_order",
+    "release_slot",
+    "remove_line",
+    "reopen",
+    "replace_product",
+    "resume_outbox",
+    "retry_order",
+    "set_quantity",
+    "set_said_amount",
+    "set_substitution",
+    "slot_label",
+    "start_outbox_worker",
+    "take_text",
+    "to_ore",
+]

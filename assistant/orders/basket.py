@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from assistant.db.enums import LineStatus, OrderStatus
 from assistant.db.models import SUBSTITUTIONS, AuditEvent, Client, Order, OrderLine, Product
 from assistant.orders.amounts import fit
 from assistant.orders.errors import ServiceError
@@ -43,7 +44,7 @@ def record(session: Session, order: Order, actor: Actor, action: str, **detail: 
     )
 
 
-def _client(session: Session, client_id: int) -> Client:
+def client_of(session: Session, client_id: int) -> Client:
     client = session.get(Client, client_id) if isinstance(client_id, int) else None
     if client is None:
         raise ServiceError("Kunden finns inte.")
@@ -54,7 +55,7 @@ def find_basket(session: Session, client_id: int) -> Order | None:
     """The client's open basket, if any (looking never creates one)."""
     return session.scalars(
         select(Order)
-        .where(Order.client_id == client_id, Order.status == "basket")
+        .where(Order.client_id == client_id, Order.status == OrderStatus.BASKET)
         .order_by(Order.id)
         .limit(1)
     ).first()
@@ -62,7 +63,7 @@ def find_basket(session: Session, client_id: int) -> Order | None:
 
 def basket_for(session: Session, client_id: int) -> Order:
     """The client's basket, created on first use in the client's store."""
-    client = _client(session, client_id)
+    client = client_of(session, client_id)
     if client.store_id is None:
         raise ServiceError("Kunden har ingen butik vald. Be en administratör välja butik.")
     basket = find_basket(session, client_id)
@@ -77,7 +78,7 @@ def basket_for(session: Session, client_id: int) -> Order:
         )
         basket = find_basket(session, client_id)
     if basket is None:
-        basket = Order(client_id=client.id, store_id=client.store_id, status="basket")
+        basket = Order(client_id=client.id, store_id=client.store_id, status=OrderStatus.BASKET)
         session.add(basket)
         session.flush()
     elif basket.store_id != client.store_id and not basket.lines and basket.slot_id is None:
@@ -211,7 +212,7 @@ def _increment(
         .where(
             OrderLine.order_id == basket.id,
             OrderLine.product_id == product.id,
-            OrderLine.status == "ok",
+            OrderLine.status == LineStatus.OK,
         )
         .values(values)
         .returning(OrderLine.id)
@@ -224,7 +225,7 @@ def _increment(
 
 
 def _basket_line(session: Session, client_id: int, line_id: object) -> tuple[Order, OrderLine]:
-    basket = find_basket(session, _client(session, client_id).id)
+    basket = find_basket(session, client_of(session, client_id).id)
     line = session.get(OrderLine, line_id) if isinstance(line_id, int) else None
     if basket is None or line is None or line.order_id != basket.id:
         raise ServiceError("Raden finns inte i korgen.")
@@ -268,7 +269,7 @@ def set_said_amount(
     """A spoken correction ("nej förresten fyra"): the new amount in the unit said before
     (four litres when two litres were said), turned into packages of the line's product."""
     basket, line = _basket_line(session, client_id, line_id)
-    if line.product is None or line.status != "ok":
+    if line.product is None or line.status != LineStatus.OK:
         raise ServiceError("Välj vara först, sedan kan du ändra antalet.")
     unit = unit or line.said_unit
     amount = fit(line.product, said, unit)
@@ -316,7 +317,9 @@ def fees_for(order: Order) -> FeeSchedule:
 
 def priced_lines(order: Order) -> list[OrderLine]:
     """The lines that have a product and a price, in order (`breakdown.lines` follows them)."""
-    return [line for line in order.lines if line.status == "ok" and line.product is not None]
+    return [
+        line for line in order.lines if line.status == LineStatus.OK and line.product is not None
+    ]
 
 
 def price_order(session: Session, order: Order, now: datetime | None = None) -> Breakdown:
@@ -334,7 +337,8 @@ def price_order(session: Session, order: Order, now: datetime | None = None) -> 
     priced = [
         price_line_for(product, line.quantity, today)
         for line in order.lines
-        if line.status == "ok" and (product := products.get(line.product_id)) is not None
+        if line.status == LineStatus.OK
+        and (product := products.get(line.product_id or 0)) is not None
     ]
     return price_basket(priced, fees_for(order))
 
@@ -342,5 +346,6 @@ def price_order(session: Session, order: Order, now: datetime | None = None) -> 
 def line_count(order: Order) -> Decimal:
     """Number of pieces (kg items count as one) — for "Du beställer 12 varor"."""
     return sum(
-        (Decimal(1) if ln.product.sold_by == "kg" else ln.quantity) for ln in priced_lines(order)
+        (Decimal(1) if ln.product and ln.product.sold_by == "kg" else ln.quantity)
+        for ln in priced_lines(order)
     ) or Decimal(0)

@@ -8,13 +8,14 @@ from the order service (basket, pricing, slots). Nothing here writes.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from assistant.db.enums import LineStatus
 from assistant.db.models import Client, Order, OrderLine, Product
 from assistant.orders.basket import find_basket, line_count, price_order, priced_lines
 from assistant.orders.booking import available_slots
@@ -132,7 +133,7 @@ class BasketState:
             data = asdict(view)
             data["quantity"] = float(view.quantity)
             data["step"] = float(view.step)
-            data["status"] = "ok"
+            data["status"] = LineStatus.OK
             data["price_ore"] = view.total_ore
             data["image_url"] = view.image_url
             return data
@@ -210,8 +211,12 @@ def _line_view(line: OrderLine, priced: PricedLine) -> LineView:
     )
 
 
-def _cards(session: Session, line: OrderLine, today) -> list[ProductCard]:  # noqa: ANN001
-    keys = shown_candidates(line) if line.status == "needs_choice" else list(line.candidates or [])
+def _cards(session: Session, line: OrderLine, today: date) -> list[ProductCard]:
+    keys = (
+        shown_candidates(line)
+        if line.status == LineStatus.NEEDS_CHOICE
+        else list(line.candidates or [])
+    )
     rows = {
         p.id: p
         for p in session.scalars(
@@ -238,7 +243,7 @@ def choice_view(session: Session, line: OrderLine, now: datetime | None = None) 
         said=f"{number_text(said)} {line.said_unit}" if line.said_unit else number_text(said),
         question=choice_question(line, brand),
         cards=cards,
-        more=line.status == "needs_choice" and len(line.candidates or []) > len(cards),
+        more=line.status == LineStatus.NEEDS_CHOICE and len(line.candidates or []) > len(cards),
     )
 
 
@@ -255,7 +260,7 @@ def basket_state(
     fees = client_fee_rows(breakdown.fee_items)
     regular = sum(p.regular for p in breakdown.lines)
     waiting = [
-        choice_waiting_text(ln) if ln.status == "needs_choice" else wish_waiting_text(ln)
+        choice_waiting_text(ln) if ln.status == LineStatus.NEEDS_CHOICE else wish_waiting_text(ln)
         for ln in opened
     ]
     state = BasketState(

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assistant.db import changed_rows
+from assistant.db.enums import OrderStatus
 from assistant.db.models import DeliverySlot, Order
 from assistant.orders.basket import Actor, basket_for, record
 from assistant.orders.errors import ServiceError
@@ -58,10 +60,10 @@ def _take_place(session: Session, slot_id: int, now: datetime) -> bool:
         .values(booked=DeliverySlot.booked + 1)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
-def _give_back(session: Session, slot_id: int) -> None:
+def give_back(session: Session, slot_id: int) -> None:
     session.execute(
         update(DeliverySlot)
         .where(DeliverySlot.id == slot_id, DeliverySlot.booked > 0)
@@ -76,13 +78,13 @@ def _move_basket(session: Session, basket_id: int, old: int | None, new: int | N
         update(Order)
         .where(
             Order.id == basket_id,
-            Order.status == "basket",
+            Order.status == OrderStatus.BASKET,
             Order.slot_id.is_(None) if old is None else Order.slot_id == old,
         )
         .values(slot_id=new)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 def book_slot(
@@ -112,7 +114,7 @@ def book_slot(
         _move_basket(session, basket.id, slot.id, old)  # undo: nothing is left changed
         raise SlotRefused("Den leveranstiden blev just fullbokad. Välj en annan tid.")
     if old is not None:
-        _give_back(session, old)
+        give_back(session, old)
     session.expire(basket, ["slot_id", "slot"])
     session.expire(slot, ["booked"])
     if old is not None and (previous := session.get(DeliverySlot, old)) is not None:
@@ -129,7 +131,7 @@ def release_slot(session: Session, client_id: int, *, actor: Actor = "client") -
         return
     if not _move_basket(session, basket.id, old, None):
         raise ServiceError("Korgen ändrades samtidigt i ett annat fönster. Försök igen.")
-    _give_back(session, old)
+    give_back(session, old)
     session.expire(basket, ["slot_id", "slot"])
     if (previous := session.get(DeliverySlot, old)) is not None:
         session.expire(previous, ["booked"])

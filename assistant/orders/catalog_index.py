@@ -73,7 +73,7 @@ def catalog_version(session: Session, store_id: int) -> tuple[object, ...]:
 def store_index(session: Session, store_id: int) -> CatalogIndex:
     """The store's index, rebuilt when its catalog changed since it was cached."""
     version = catalog_version(session, store_id)
-    key = (str(session.get_bind().url), store_id)  # tests run many databases in one process
+    key = (str(session.get_bind().engine.url), store_id)  # tests run many databases in one process
     with _lock:
         cached = _cache.get(key)
         if cached is not None and cached[0] == version:

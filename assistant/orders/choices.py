@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from assistant.db.enums import LineStatus
 from assistant.db.models import Order, OrderLine
 from assistant.orders.amounts import fit
 from assistant.orders.basket import (
@@ -37,7 +38,7 @@ from assistant.orders.errors import ServiceError
 
 CARDS_SHOWN = 4
 """Picture cards shown at once: large enough for an 85-year-old to tell apart on a tablet."""
-OPEN = ("needs_choice", "needs_staff")
+OPEN = (LineStatus.NEEDS_CHOICE, LineStatus.NEEDS_STAFF)
 
 
 def open_lines(basket: Order | None, status: str | None = None) -> list[OrderLine]:
@@ -105,7 +106,7 @@ def open_choice(
     """The client must choose among `candidates` (best first) for `spoken_text`."""
     if not candidates:
         raise ServiceError("Det finns inget att välja mellan.")
-    return _open_line(session, client_id, "needs_choice", spoken_text, said_quantity,
+    return _open_line(session, client_id, LineStatus.NEEDS_CHOICE, spoken_text, said_quantity,
                       said_unit, candidates, reason, actor)  # fmt: skip
 
 
@@ -121,7 +122,7 @@ def add_wish(
 ) -> OrderLine:
     """Something the client asked for that the store does not seem to carry: a line waiting
     for staff (the staff queue) with the client's words and similar products, if any."""
-    return _open_line(session, client_id, "needs_staff", spoken_text, said_quantity,
+    return _open_line(session, client_id, LineStatus.NEEDS_STAFF, spoken_text, said_quantity,
                       said_unit, suggestions or [], None, actor)  # fmt: skip
 
 
@@ -219,7 +220,7 @@ def reopen(session: Session, client_id: int, line_id: int, *, actor: Actor = "cl
     others = [k for k in line.candidates or [] if k != line.product_id]
     if not others:
         raise ServiceError("Det finns inga andra förslag. Skriv eller säg ett annat ord.")
-    keys = [*others, line.product_id]
+    keys = [*others, *([line.product_id] if line.product_id is not None else [])]
     said = line.said_quantity or line.quantity
     spoken, unit = line.spoken_text or (line.product.name if line.product else ""), line.said_unit
     basket.lines.remove(line)
@@ -245,6 +246,6 @@ def retarget(
     if not candidates:
         raise ServiceError(f"Hittade inget för ”{spoken_text}”. Försök med ett annat ord.")
     line.candidates = [int(c) for c in candidates][:MAX_CANDIDATES]
-    line.status, line.choice_reason, line.shown_from = "needs_choice", "kind", 0
+    line.status, line.choice_reason, line.shown_from = LineStatus.NEEDS_CHOICE, "kind", 0
     session.flush()
     return line

@@ -16,14 +16,14 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assistant.adapters.sheet import OrderSheet, SheetLine
+from assistant.db import changed_rows
+from assistant.db.enums import LineStatus
 from assistant.db.models import Client, Order, OutboxMessage, PurchaseHistory
 from assistant.orders.basket import (
     SUBSTITUTION_LABELS,
     Actor,
-    _client,
     actor_text,
-    display_name,
+    client_of,
     find_basket,
     price_order,
     priced_lines,
@@ -32,6 +32,8 @@ from assistant.orders.basket import (
 from assistant.orders.choices import choice_waiting_text, wish_waiting_text
 from assistant.orders.errors import ServiceError
 from assistant.orders.pricing import Breakdown
+from assistant.orders.product_view import display_name
+from assistant.orders.sheet import OrderSheet, SheetLine
 from assistant.orders.slots import SlotRefused, as_utc, slot_label
 from assistant.orders.status import OrderStatus
 from assistant.orders.store_channel import channel_problem
@@ -48,9 +50,9 @@ def order_by_key(session: Session, key: str) -> Order | None:
 def _check_lines(order: Order) -> None:
     for line in order.lines:
         product = line.product
-        if line.status == "needs_choice":
+        if line.status == LineStatus.NEEDS_CHOICE:
             raise ServiceError(choice_waiting_text(line))
-        if product is None or line.status == "needs_staff":
+        if product is None or line.status == LineStatus.NEEDS_STAFF:
             raise ServiceError(wish_waiting_text(line))
         what = display_name(product)
         if not product.active:
@@ -84,19 +86,22 @@ def quantity_text(quantity: Decimal) -> str:
 
 def order_sheet(order: Order, client: Client, breakdown: Breakdown) -> OrderSheet:
     """The sheet the store receives, as confirmed (kept in the outbox row)."""
-    lines = [
-        SheetLine(
-            sku=line.product.article_number or line.product.key,
-            name=display_name(line.product),
-            quantity=quantity_text(line.quantity),
-            total=priced.total,
-            substitution=SUBSTITUTION_LABELS.get(line.substitution, line.substitution),
-            unit=line.product.sold_by,
-            discount=priced.discount,
-            offer=priced.offer,
+    lines = []
+    for line, priced in zip(priced_lines(order), breakdown.lines, strict=True):
+        product = line.product
+        assert product is not None  # priced lines have one
+        lines.append(
+            SheetLine(
+                sku=product.article_number or product.key,
+                name=display_name(product),
+                quantity=quantity_text(line.quantity),
+                total=priced.total,
+                substitution=SUBSTITUTION_LABELS.get(line.substitution, line.substitution),
+                unit=product.sold_by,
+                discount=priced.discount,
+                offer=priced.offer,
+            )
         )
-        for line, priced in zip(priced_lines(order), breakdown.lines, strict=True)
-    ]
     slot = order.slot
     return OrderSheet(
         order_id=order.id,
@@ -139,7 +144,7 @@ def confirm_order(
         if existing.client_id != client_id:
             raise ServiceError("Beställningsnyckeln hör till en annan kund.")
         return existing
-    client = _client(session, client_id)
+    client = client_of(session, client_id)
     basket = find_basket(session, client.id)
     if basket is None or not basket.lines:
         raise ServiceError("Korgen är tom.")
@@ -169,13 +174,14 @@ def confirm_order(
         )
         .execution_options(synchronize_session=False)
     )
-    if won.rowcount != 1:  # another request confirmed this basket while we priced it
+    if changed_rows(won) != 1:  # another request confirmed this basket while we priced it
         other = order_by_key(session, key)
         if other is not None and other.client_id == client.id:
             return other
         raise ServiceError("Korgen har redan beställts i ett annat fönster.")
     session.refresh(basket)
     for line in basket.lines:
+        assert line.product is not None  # _check_lines refused lines without one
         line.unit_price_ore = line.product.price_ore
         session.add(
             PurchaseHistory(

@@ -13,3 +13,7 @@ class ServiceError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class NotFound(ServiceError):
+    """What was asked for does not exist (a page answers 404)."""

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from assistant.adapters.sheet import csv_cell
 from assistant.db.models import Order
 from assistant.orders.pricing import FEE_LABELS, Fee
-from assistant.orders.slots import LOCAL_TZ, as_utc
-from assistant.orders.statement import MONTHS, PLACED, month_bounds
+from assistant.orders.sheet import csv_cell
+from assistant.orders.slots import LOCAL_TZ, MONTHS, as_utc
+from assistant.orders.statement import PLACED, month_bounds
 
 NO_UNIT = "Utan enhet"
 FEES = ("plock", "leverans")  # the fees a municipality can take over
@@ -88,9 +88,18 @@ def monthly_fee_report(session: Session, year: int, month: int) -> FeeReport:
         unit.orders_with_fees += 1
         for fee, amount in fees.items():
             unit.fees[fee] = unit.fees.get(fee, 0) + amount
-        day = as_utc(order.confirmed_at).astimezone(LOCAL_TZ).date().isoformat()
-        rows.append(OrderFees(order.id, day, order.client.display_name, order.store.name, name,
-                              fees, order.total_ore))  # fmt: skip
+        day = as_utc(order.confirmed_at or order.created_at).astimezone(LOCAL_TZ).date().isoformat()
+        rows.append(
+            OrderFees(
+                order.id,
+                day,
+                order.client.display_name,
+                order.store.name,
+                name,
+                fees,
+                order.total_ore,
+            )
+        )
     ordered = sorted(units.values(), key=lambda u: (u.unit == NO_UNIT, u.unit.casefold()))
     return FeeReport(f"{MONTHS[month - 1]} {year}", ordered, rows)
 
@@ -107,9 +116,18 @@ def fee_report_csv(report: FeeReport) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     names = list(FEES) + sorted({n for row in report.orders for n in row.municipality} - set(FEES))
-    writer.writerow(["Enhet", "Datum", "Order", "Kund", "Butik",
-                     *(FEE_LABELS.get(n, f"Avgift {n}") for n in names),
-                     "Kommunen betalar", "Kunden betalar"])  # fmt: skip
+    writer.writerow(
+        [
+            "Enhet",
+            "Datum",
+            "Order",
+            "Kund",
+            "Butik",
+            *(FEE_LABELS.get(n, f"Avgift {n}") for n in names),
+            "Kommunen betalar",
+            "Kunden betalar",
+        ]
+    )
     for row in report.orders:
         writer.writerow(
             [csv_cell(v) for v in (row.unit, row.day, row.order_id, row.client, row.store)]

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import Order
 from assistant.orders.money import format_sek
-from assistant.orders.slots import LOCAL_TZ, as_utc, slot_label
-from assistant.orders.statement import MONTHS
+from assistant.orders.slots import LOCAL_TZ, MONTHS, as_utc, slot_label
 from assistant.orders.status import OrderStatus, status_label
 
 RECENT = 5
@@ -55,7 +54,12 @@ def recent_orders(session: Session, client_id: int, limit: int = RECENT) -> list
             day = as_utc(order.confirmed_at).astimezone(LOCAL_TZ)
             placed = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
         shown.append(
-            PastOrder(order.id, placed, order_slot_label(order), format_sek(order.total_ore),
-                      status_label(order.status))
-        )  # fmt: skip
+            PastOrder(
+                order.id,
+                placed,
+                order_slot_label(order),
+                format_sek(order.total_ore),
+                status_label(order.status),
+            )
+        )
     return shown

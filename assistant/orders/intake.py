@@ -30,7 +30,7 @@ from assistant.orders.catalog_index import MAX_ITEM_TEXT, client_index, purchase
 from assistant.orders.choices import add_wish, open_choice, retarget
 from assistant.orders.errors import ServiceError
 from assistant.orders.plausible import foreign_language, plausible_words
-from catalog_matcher import ItemMatch
+from catalog_matcher import CatalogIndex, ItemMatch
 from catalog_matcher.result import BOUGHT_BEFORE
 
 NO_STORE = "Kunden har ingen butik vald. Be en administratör välja butik."
@@ -158,7 +158,7 @@ def take_item(
     intake.added.append(Added(line, fitting, item.text, usual))
 
 
-def _index(session: Session, client_id: int):  # noqa: ANN202 - CatalogIndex
+def _index(session: Session, client_id: int) -> CatalogIndex:
     client = session.get(Client, client_id)
     index = client_index(session, client) if client is not None else None
     if index is None:

@@ -30,14 +30,25 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    SQLColumnExpression,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from assistant.adapters.channels import Channels, StoreTarget
-from assistant.adapters.sheet import DeliveryFailed, OrderSheet
-from assistant.db import session_scope
+from assistant.db import changed_rows, session_scope
+from assistant.db.enums import AttemptState, OutboxStatus
 from assistant.db.models import AuditEvent, DeliveryAttempt, Order, OutboxMessage
 from assistant.orders.retry import needs_staff, next_attempt_at
+from assistant.orders.sheet import DeliveryFailed, OrderSheet
 from assistant.orders.slots import as_utc
 from assistant.orders.status import OrderStatus
 
@@ -61,21 +72,21 @@ class Claim:
     key: str
 
 
-def _due(now: datetime) -> tuple:
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (
-        OutboxMessage.status == "pending",
+        OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.next_attempt_at <= now,
         or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until <= now),
     )
 
 
-def _store_busy(store_id, now: datetime):  # noqa: ANN001 (a column or an int)
+def _store_busy(store_id: SQLColumnExpression[int] | int, now: datetime) -> Exists:
     """Another hand-off to this store is under way (its lease has not ended)."""
     other, other_order = aliased(OutboxMessage), aliased(Order)
     return (
         exists()
         .where(other.order_id == other_order.id)
-        .where(other_order.store_id == store_id, other.status == "pending")
+        .where(other_order.store_id == store_id, other.status == OutboxStatus.PENDING)
         .where(other.leased_until > now)
     )
 
@@ -122,12 +133,14 @@ def claim_next(factory: sessionmaker[Session], now: datetime, channels: Channels
             if not _store_lock(session, store_id):
                 passed.append(row_id)  # another worker is claiming for this store right now
                 continue
-            taken = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, *_due(now), ~_store_busy(store_id, now))
-                .values(attempts=OutboxMessage.attempts + 1, leased_until=lease_until)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            taken = changed_rows(
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id, *_due(now), ~_store_busy(store_id, now))
+                    .values(attempts=OutboxMessage.attempts + 1, leased_until=lease_until)
+                    .execution_options(synchronize_session=False)
+                )
+            )
             if taken == 1:
                 return _start_attempt(session, row_id, now, channels)
             passed.append(row_id)  # another worker was quicker (SQLite)
@@ -137,11 +150,13 @@ def claim_next(factory: sessionmaker[Session], now: datetime, channels: Channels
 def _start_attempt(session: Session, row_id: int, now: datetime, channels: Channels) -> Claim:
     session.execute(
         update(DeliveryAttempt)
-        .where(DeliveryAttempt.outbox_id == row_id, DeliveryAttempt.state == "sending")
-        .values(state="interrupted", finished_at=now)
+        .where(DeliveryAttempt.outbox_id == row_id, DeliveryAttempt.state == AttemptState.SENDING)
+        .values(state=AttemptState.INTERRUPTED, finished_at=now)
         .execution_options(synchronize_session=False)
     )
     row = session.get(OutboxMessage, row_id, populate_existing=True)
+    if row is None:  # claimed in this transaction: it cannot have gone
+        raise RuntimeError(f"outbox row {row_id} vanished")
     store = row.order.store
     target = StoreTarget(store.order_channel, store.order_target, store.secret_ref)
     sheet = OrderSheet.from_json(row.payload["sheet"])
@@ -150,7 +165,7 @@ def _start_attempt(session: Session, row_id: int, now: datetime, channels: Chann
         outbox_id=row.id,
         channel=target.channel,
         key=channels.repeat_key(target, sheet, key)[:200],
-        state="sending",
+        state=AttemptState.SENDING,
         worker=_worker_name(),
         started_at=now,
     )
@@ -167,15 +182,19 @@ def _finish_delivered(session: Session, claim: Claim, now: datetime) -> None:
     session.execute(  # the store has it, even if a takeover had marked this attempt
         update(DeliveryAttempt)
         .where(DeliveryAttempt.id == claim.attempt_id)
-        .values(state="done", finished_at=now, error=None)
+        .values(state=AttemptState.DONE, finished_at=now, error=None)
         .execution_options(synchronize_session=False)
     )
-    delivered = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == claim.row_id, OutboxMessage.status == "pending")
-        .values(status="delivered", delivered_at=now, leased_until=None, last_error=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    delivered = changed_rows(
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == claim.row_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(
+                status=OutboxStatus.DELIVERED, delivered_at=now, leased_until=None, last_error=None
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not delivered:  # only after a lost lease: staff cancelled it, or another worker won
         status = session.scalar(
             select(OutboxMessage.status).where(OutboxMessage.id == claim.row_id)
@@ -198,14 +217,19 @@ def _finish_delivered(session: Session, claim: Claim, now: datetime) -> None:
 def _finish_failed(
     session: Session, claim: Claim, error: str, started: datetime, now: datetime
 ) -> None:
-    still_mine = session.execute(
-        update(DeliveryAttempt)
-        .where(DeliveryAttempt.id == claim.attempt_id, DeliveryAttempt.state == "sending")
-        .values(state="failed", finished_at=now, error=error[:2000])
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    still_mine = changed_rows(
+        session.execute(
+            update(DeliveryAttempt)
+            .where(
+                DeliveryAttempt.id == claim.attempt_id,
+                DeliveryAttempt.state == AttemptState.SENDING,
+            )
+            .values(state=AttemptState.FAILED, finished_at=now, error=error[:2000])
+            .execution_options(synchronize_session=False)
+        )
+    )
     row = session.get(OutboxMessage, claim.row_id, populate_existing=True)
-    if not still_mine or row is None or row.status != "pending":
+    if not still_mine or row is None or row.status != OutboxStatus.PENDING:
         return  # another worker took the row over after our lease ended; it decides
     order = row.order
     row.last_error, row.leased_until = error[:2000], None
@@ -213,7 +237,7 @@ def _finish_failed(
     slot = order.slot
     gives_up = slot is not None and retry_at >= as_utc(slot.starts_at)
     if gives_up:
-        row.status = "failed"
+        row.status = OutboxStatus.FAILED
     else:
         row.next_attempt_at = retry_at
     detail = {"attempts": claim.attempts, "error": error[:500]}
@@ -288,7 +312,9 @@ def resume_outbox(
         pass
     with session_scope(session_factory, read_only=True) as session:
         waiting = session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
         )
     return int(waiting or 0)
 

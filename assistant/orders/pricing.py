@@ -107,8 +107,13 @@ class Fee:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fee:
-        return cls(**{key: data[key] for key in ("name", "price", "amount", "payer", "free_from")
-                      if key in data})  # fmt: skip
+        return cls(
+            **{
+                key: data[key]
+                for key in ("name", "price", "amount", "payer", "free_from")
+                if key in data
+            }
+        )
 
 
 def free_text(free_from: int) -> str:

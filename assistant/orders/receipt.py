@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.adapters.sheet import OrderSheet
+from assistant.db.enums import OrderStatus
 from assistant.db.models import Order, OutboxMessage
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import Fee, client_fee_rows
+from assistant.orders.sheet import OrderSheet
 from assistant.orders.slots import LOCAL_TZ, as_utc, slot_label
 
 
@@ -52,7 +53,7 @@ def _sheet(session: Session, order: Order) -> OrderSheet | None:
 def order_receipt(session: Session, client_id: int, order_id: int) -> Receipt:
     """The receipt of one of the client's placed orders (ServiceError when there is none)."""
     order = session.get(Order, order_id) if 0 < order_id < 2**31 else None
-    if order is None or order.client_id != client_id or order.status == "basket":
+    if order is None or order.client_id != client_id or order.status == OrderStatus.BASKET:
         raise ServiceError("Beställningen finns inte.")
     sheet = _sheet(session, order)
     slot = order.slot

@@ -23,7 +23,8 @@ def retry_delay(attempts: int) -> timedelta:
     """The wait after `attempts` failed attempts (1-based)."""
     if attempts <= len(QUICK_DELAYS):
         return QUICK_DELAYS[max(attempts, 1) - 1]
-    return min(SLOW_BASE * 2 ** (attempts - QUICK_ATTEMPTS), MAX_DELAY)
+    slow: timedelta = SLOW_BASE * 2 ** (attempts - QUICK_ATTEMPTS)
+    return min(slow, MAX_DELAY)
 
 
 def next_attempt_at(attempts: int, now: datetime) -> datetime:

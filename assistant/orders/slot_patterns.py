@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Executable, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from assistant.db import changed_rows
 from assistant.db.models import DeliverySlot, SlotPattern, Store
 from assistant.orders.errors import ServiceError
 from assistant.orders.slots import LOCAL_TZ, WEEKDAYS, as_utc, clock, slot_label
@@ -50,15 +51,16 @@ def _insert_missing(session: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:
+    key = ["store_id", "starts_at"]
+    statement: Executable
+    if dialect == "postgresql":
+        statement = postgresql.insert(DeliverySlot).on_conflict_do_nothing(index_elements=key)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(DeliverySlot).on_conflict_do_nothing(index_elements=key)
+    else:
         raise RuntimeError(f"slot generation does not support {dialect}")
+    statement = statement.returning(DeliverySlot.id)
     rows = sorted(rows, key=lambda row: (row["store_id"], row["starts_at"]))  # one lock order
-    statement = (
-        insert(DeliverySlot)
-        .on_conflict_do_nothing(index_elements=["store_id", "starts_at"])
-        .returning(DeliverySlot.id)
-    )
     return len(session.execute(statement, rows).all())
 
 
@@ -70,12 +72,21 @@ def _wanted(patterns: list[SlotPattern], now: datetime, days: int) -> list[dict[
             day = today + timedelta(days=offset)
             if day.weekday() != pattern.weekday:
                 continue
-            starts, ends, cutoff = slot_times(day, pattern.starts, pattern.ends,
-                                              pattern.cutoff_hours)  # fmt: skip
+            starts, ends, cutoff = slot_times(
+                day, pattern.starts, pattern.ends, pattern.cutoff_hours
+            )
             if starts > now:
-                rows.append({"store_id": pattern.store_id, "starts_at": starts, "ends_at": ends,
-                             "capacity": pattern.capacity, "booked": 0, "cutoff_at": cutoff,
-                             "pattern_id": pattern.id})  # fmt: skip
+                rows.append(
+                    {
+                        "store_id": pattern.store_id,
+                        "starts_at": starts,
+                        "ends_at": ends,
+                        "capacity": pattern.capacity,
+                        "booked": 0,
+                        "cutoff_at": cutoff,
+                        "pattern_id": pattern.id,
+                    }
+                )
     return rows
 
 
@@ -97,8 +108,9 @@ def ensure_slots(
     now = as_utc(now or datetime.now(UTC))
     created = _generate(session, store_id, now, days)
     stores = update(Store) if store_id is None else update(Store).where(Store.id == store_id)
-    session.execute(stores.values(slots_generated_at=now)
-                    .execution_options(synchronize_session=False))  # fmt: skip
+    session.execute(
+        stores.values(slots_generated_at=now).execution_options(synchronize_session=False)
+    )
     return created
 
 
@@ -126,7 +138,7 @@ def refresh_slots(session: Session, store_id: int, now: datetime | None = None) 
         .values(slots_generated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount == 1:
+    if changed_rows(claimed) == 1:
         _generate(session, store_id, now, GENERATE_DAYS)
 
 
@@ -180,14 +192,16 @@ def pattern_label(pattern: SlotPattern) -> str:
     return f"{WEEKDAYS[pattern.weekday]} {clock(pattern.starts)}–{clock(pattern.ends)}"
 
 
-def _pattern(session: Session, pattern_id: int, store_id: int | None = None) -> SlotPattern:
+def get_pattern(session: Session, pattern_id: int, store_id: int | None = None) -> SlotPattern:
     pattern = session.get(SlotPattern, pattern_id) if isinstance(pattern_id, int) else None
     if pattern is None or (store_id is not None and pattern.store_id != store_id):
         raise ServiceError("Veckotiden finns inte.")
     return pattern
 
 
-def _refuse_twin(session: Session, store_id: int, fields: PatternFields, own_id: int | None):
+def _refuse_twin(
+    session: Session, store_id: int, fields: PatternFields, own_id: int | None
+) -> None:
     twin = session.scalar(
         select(SlotPattern.id).where(
             SlotPattern.store_id == store_id,
@@ -208,16 +222,22 @@ def add_pattern(
         raise ServiceError("Butiken finns inte.")
     fields.check()
     _refuse_twin(session, store_id, fields, None)
-    pattern = SlotPattern(store_id=store_id, weekday=fields.weekday, starts=fields.starts,
-                          ends=fields.ends, capacity=fields.capacity,
-                          cutoff_hours=fields.cutoff_hours, active=fields.active)  # fmt: skip
+    pattern = SlotPattern(
+        store_id=store_id,
+        weekday=fields.weekday,
+        starts=fields.starts,
+        ends=fields.ends,
+        capacity=fields.capacity,
+        cutoff_hours=fields.cutoff_hours,
+        active=fields.active,
+    )
     session.add(pattern)
     session.flush()
     created = _generate(session, store_id, as_utc(now or datetime.now(UTC)), GENERATE_DAYS)
     return pattern, PatternChange(created=created)
 
 
-def _future_slots(pattern_id: int, now: datetime):
+def _future_slots(pattern_id: int, now: datetime) -> tuple[ColumnElement[bool], ...]:
     return DeliverySlot.pattern_id == pattern_id, DeliverySlot.starts_at > now
 
 
@@ -230,12 +250,15 @@ def _remove_unbooked(session: Session, pattern_id: int, now: datetime, *, closed
     result = session.execute(
         delete(DeliverySlot).where(*conditions).execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return changed_rows(result)
 
 
 def _booked_count(session: Session, pattern_id: int, now: datetime) -> int:
-    return session.scalar(
-        select(func.count()).where(*_future_slots(pattern_id, now), DeliverySlot.booked > 0)
+    return (
+        session.scalar(
+            select(func.count()).where(*_future_slots(pattern_id, now), DeliverySlot.booked > 0)
+        )
+        or 0
     )
 
 
@@ -250,7 +273,7 @@ def update_pattern(
     """Change a weekly time: its future slots without bookings are made again from the new
     pattern (a slot an admin closed stays closed); booked slots stay as they were."""
     now = as_utc(now or datetime.now(UTC))
-    pattern = _pattern(session, pattern_id, store_id)
+    pattern = get_pattern(session, pattern_id, store_id)
     fields.check()
     _refuse_twin(session, pattern.store_id, fields, pattern.id)
     removed = _remove_unbooked(session, pattern.id, now, closed=False)
@@ -268,7 +291,7 @@ def delete_pattern(
     """Remove a weekly time and its future slots without bookings; booked slots stay (as
     single slots)."""
     now = as_utc(now or datetime.now(UTC))
-    pattern = _pattern(session, pattern_id, store_id)
+    pattern = get_pattern(session, pattern_id, store_id)
     removed = _remove_unbooked(session, pattern.id, now, closed=True)
     kept = _booked_count(session, pattern.id, now)
     session.execute(
@@ -322,8 +345,14 @@ def add_slot(
     )
     if taken is not None:
         raise ServiceError("Det finns redan en leveranstid som börjar då. Ändra den i listan.")
-    slot = DeliverySlot(store_id=store_id, starts_at=start_at, ends_at=end_at,
-                        capacity=capacity, booked=0, cutoff_at=cutoff)  # fmt: skip
+    slot = DeliverySlot(
+        store_id=store_id,
+        starts_at=start_at,
+        ends_at=end_at,
+        capacity=capacity,
+        booked=0,
+        cutoff_at=cutoff,
+    )
     session.add(slot)
     session.flush()
     return slot
@@ -344,7 +373,7 @@ def set_slot_capacity(
         .execution_options(synchronize_session=False)
     )
     session.refresh(slot)
-    if changed.rowcount != 1:
+    if changed_rows(changed) != 1:
         raise ServiceError(
             f"{slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))} har redan "
             f"{_bookings_text(slot.booked)}. Antalet kan inte vara lägre än {slot.booked}."
@@ -362,12 +391,13 @@ def delete_slot(
     label = slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))
     from_pattern = slot.pattern_id is not None and as_utc(slot.starts_at) > now
     unbooked = (DeliverySlot.id == slot.id, DeliverySlot.booked == 0)
-    if from_pattern:
-        statement = update(DeliverySlot).where(*unbooked).values(capacity=0)
-    else:
-        statement = delete(DeliverySlot).where(*unbooked)
-    done = session.execute(statement.execution_options(synchronize_session=False))
-    if done.rowcount != 1:
+    statement: Executable = (
+        update(DeliverySlot).where(*unbooked).values(capacity=0)
+        if from_pattern
+        else delete(DeliverySlot).where(*unbooked)
+    )
+    done = session.execute(statement, execution_options={"synchronize_session": False})
+    if changed_rows(done) != 1:
         session.refresh(slot)
         raise ServiceError(
             f"{label} kan inte tas bort: den har {_bookings_text(slot.booked)}. Sätt antalet "

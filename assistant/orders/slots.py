@@ -32,6 +32,20 @@ def check_bookable(slot: SlotState, now: datetime) -> None:
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def clock(t: datetime | time) -> str:

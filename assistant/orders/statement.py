@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.adapters.sheet import OrderSheet
 from assistant.db.models import Order, OutboxMessage
-from assistant.orders.basket import _client
+from assistant.orders.basket import client_of
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import Fee
-from assistant.orders.slots import LOCAL_TZ, as_utc
+from assistant.orders.sheet import OrderSheet
+from assistant.orders.slots import LOCAL_TZ, MONTHS, as_utc
 from assistant.orders.statement_pdf import (
     Statement,
     StatementLine,
@@ -26,10 +26,6 @@ from assistant.orders.statement_pdf import (
 )
 from assistant.orders.status import OrderStatus, status_label
 
-MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
 PLACED = (OrderStatus.CONFIRMED, OrderStatus.SENT, OrderStatus.NEEDS_ATTENTION)
 
 
@@ -46,13 +42,16 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
 def fee_notes(order: Order) -> list[str]:
     """ "Leveransavgift 79,00 kr betalas av kommunen." for each fee someone else paid."""
     fees = [Fee.from_json(item) for item in order.fee_detail or []]
-    return [f"{fee.label} {format_sek(fee.municipality_amount)} betalas av kommunen."
-            for fee in fees if fee.municipality_amount]  # fmt: skip
+    return [
+        f"{fee.label} {format_sek(fee.municipality_amount)} betalas av kommunen."
+        for fee in fees
+        if fee.municipality_amount
+    ]
 
 
 def monthly_statement(session: Session, client_id: int, year: int, month: int) -> Statement:
     """Orders confirmed in that (Swedish local) month, oldest first."""
-    client = _client(session, client_id)
+    client = client_of(session, client_id)
     start, end = month_bounds(year, month)
     rows = session.execute(
         select(Order, OutboxMessage)

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
-
-from fpdf import FPDF
 
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import FEE_LABELS
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+from assistant.pdf import titled_pdf
 
 
 class StatementLine(NamedTuple):
@@ -57,13 +53,7 @@ class Statement:
 
 
 def statement_pdf(statement: Statement) -> bytes:
-    pdf = FPDF()
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 16)
-    pdf.cell(0, 10, f"Månadssammanställning {statement.month}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 12)
+    pdf = titled_pdf(f"Månadssammanställning {statement.month}")
     pdf.cell(0, 8, statement.client_name, new_x="LMARGIN", new_y="NEXT")
     for order in statement.orders:
         pdf.ln(4)

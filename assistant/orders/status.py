@@ -11,19 +11,9 @@ staff pages all say the same thing).
 
 from __future__ import annotations
 
-from typing import Final
+from assistant.db.enums import OrderStatus
 
-
-class OrderStatus:
-    """The values stored in ``order.status`` (plain strings on purpose: psycopg writes an Enum
-    member as its *name*, so a StrEnum bound as is would store "CONFIRMED" on PostgreSQL)."""
-
-    BASKET: Final = "basket"
-    CONFIRMED: Final = "confirmed"
-    SENT: Final = "sent"
-    NEEDS_ATTENTION: Final = "needs_attention"
-    CANCELLED: Final = "cancelled"
-    ALL: Final = (BASKET, CONFIRMED, SENT, NEEDS_ATTENTION, CANCELLED)
+__all__ = ["ORDER_STATUS_LABEL", "ORDER_STATUS_TEXT", "OrderStatus", "status_label", "status_text"]
 
 
 ORDER_STATUS_TEXT: dict[str, str] = {

@@ -30,9 +30,12 @@ _FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
 class HasChannel(Protocol):
-    order_channel: str
-    order_target: str
-    secret_ref: str | None
+    @property
+    def order_channel(self) -> str: ...
+    @property
+    def order_target(self) -> str: ...
+    @property
+    def secret_ref(self) -> str | None: ...
 
 
 def folder_name(store_name: str) -> str:

@@ -50,37 +50,61 @@ class StoreDefaults:
 
 DEMO_STORES = {
     "Coop": StoreDefaults(
-        picking=5900, picking_free_from=90000, delivery=7900, delivery_free_from=120000,
-        invoice=2900, minimum_order=40000,
+        picking=5900,
+        picking_free_from=90000,
+        delivery=7900,
+        delivery_free_from=120000,
+        invoice=2900,
+        minimum_order=40000,
         patterns=weekly(WEEKDAYS_MON_FRI, [(10, 12), (16, 18)], capacity=10, cutoff_hours=18),
     ),
     "Hemköp": StoreDefaults(
-        picking=6900, picking_free_from=100000, delivery=9900, delivery_free_from=120000,
-        invoice=3900, minimum_order=30000,
+        picking=6900,
+        picking_free_from=100000,
+        delivery=9900,
+        delivery_free_from=120000,
+        invoice=3900,
+        minimum_order=30000,
         patterns=weekly(WEEKDAYS_MON_FRI, [(9, 11), (17, 19)], capacity=8, cutoff_hours=20)
         + weekly([5], [(10, 12)], capacity=8, cutoff_hours=20),
     ),
     "Willys": StoreDefaults(
-        picking=4900, picking_free_from=80000, delivery=5900, delivery_free_from=120000,
-        invoice=1900, minimum_order=30000,
+        picking=4900,
+        picking_free_from=80000,
+        delivery=5900,
+        delivery_free_from=120000,
+        invoice=1900,
+        minimum_order=30000,
         patterns=weekly(WEEKDAYS_MON_FRI, [(10, 12), (16, 18)], capacity=10, cutoff_hours=18),
     ),
     "Willys 2023": StoreDefaults(  # delivery always free
-        picking=5500, picking_free_from=100000, delivery=0, delivery_free_from=None,
-        invoice=0, minimum_order=35000,
+        picking=5500,
+        picking_free_from=100000,
+        delivery=0,
+        delivery_free_from=None,
+        invoice=0,
+        minimum_order=35000,
         patterns=weekly(range(6), [(10, 12), (17, 19)], capacity=12, cutoff_hours=16),
     ),
-}  # fmt: skip
+}
 OTHER_DEMO_STORE = StoreDefaults(
-    picking=5900, picking_free_from=100000, delivery=6900, delivery_free_from=120000,
-    invoice=2900, minimum_order=30000,
+    picking=5900,
+    picking_free_from=100000,
+    delivery=6900,
+    delivery_free_from=120000,
+    invoice=2900,
+    minimum_order=30000,
     patterns=weekly(WEEKDAYS_MON_FRI, [(10, 12), (16, 18)], capacity=10, cutoff_hours=18),
-)  # fmt: skip
+)
 
 
 def _untouched(store: Store) -> bool:
-    fees = (store.picking_fee_ore, store.delivery_fee_ore, store.invoice_fee_ore,
-            store.minimum_order_ore)  # fmt: skip
+    fees = (
+        store.picking_fee_ore,
+        store.delivery_fee_ore,
+        store.invoice_fee_ore,
+        store.minimum_order_ore,
+    )
     return not any(fees) and not store.patterns
 
 
@@ -102,10 +126,17 @@ def give_demo_defaults(session: Session, store_name: str, now: datetime | None =
         store.order_channel, store.order_target = "file", folder_name(store.name)
         store.secret_ref = None
     session.add_all(
-        SlotPattern(store_id=store.id, weekday=p.weekday, starts=p.starts, ends=p.ends,
-                    capacity=p.capacity, cutoff_hours=p.cutoff_hours, active=True)
+        SlotPattern(
+            store_id=store.id,
+            weekday=p.weekday,
+            starts=p.starts,
+            ends=p.ends,
+            capacity=p.capacity,
+            cutoff_hours=p.cutoff_hours,
+            active=True,
+        )
         for p in defaults.patterns
-    )  # fmt: skip
+    )
     session.flush()
     ensure_slots(session, store.id, now)
     return True

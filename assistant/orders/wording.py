@@ -8,12 +8,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from assistant.db.enums import LineStatus
 from assistant.db.models import OrderLine
 from assistant.orders.intake import Intake
 from catalog_matcher.quantities import read_amount
 
-SMALL_NUMBERS = {1: "en", 2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju",
-                 8: "åtta", 9: "nio", 10: "tio", 11: "elva", 12: "tolv"}  # fmt: skip
+SMALL_NUMBERS = {
+    1: "en",
+    2: "två",
+    3: "tre",
+    4: "fyra",
+    5: "fem",
+    6: "sex",
+    7: "sju",
+    8: "åtta",
+    9: "nio",
+    10: "tio",
+    11: "elva",
+    12: "tolv",
+}
 
 
 def join_words(words: list[str], last: str = "och") -> str:
@@ -51,7 +64,7 @@ def quoted(text: str) -> str:
 def choice_question(line: OrderLine, brand: str = "") -> str:
     """The question an open choice asks, on the page and in the chat."""
     said = line.spoken_text or "varan"
-    if line.status == "needs_staff":
+    if line.status == LineStatus.NEEDS_STAFF:
         return f"{quoted(said)} finns inte i butiken. Personalen hjälper till att hitta något."
     if line.choice_reason == "pack":
         return f"{said.capitalize()} finns i de här förpackningarna. Vilken vill du ha?"

@@ -5,6 +5,7 @@ pinned size and md5 before it is used; the Vosk zip unpacked into the models fol
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import sys
 import zipfile
@@ -14,6 +15,8 @@ from pathlib import Path
 import httpx
 
 from assistant.voice.registry import ModelFile, ModelSpec, is_present
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
 Progress = Callable[[str, int, int | None], None]
@@ -54,10 +57,10 @@ def verify(path: Path, file: ModelFile) -> None:
             f"{file.name}: fel storlek ({found} byte, väntade {file.size}). Filen togs bort; "
             "försök igen."
         )
-    if file.md5 is not None and (found := md5_of(path)) != file.md5:
+    if file.md5 is not None and (digest := md5_of(path)) != file.md5:
         path.unlink()
         raise DownloadError(
-            f"{file.name}: kontrollsumman stämmer inte (md5 {found}, väntade {file.md5}). "
+            f"{file.name}: kontrollsumman stämmer inte (md5 {digest}, väntade {file.md5}). "
             "Filen togs bort; försök igen eller hämta den från en annan källa."
         )
 
@@ -68,11 +71,17 @@ def fetch(file: ModelFile, target: Path, progress: Progress = terminal_progress)
         verify(target, file)
         return target
     part = target.with_name(target.name + ".part")
+    log.info("downloading %s to %s", file.url, target)
     start = part.stat().st_size if part.is_file() else 0
     headers = {"Range": f"bytes={start}-"} if start else {}
     try:
-        with httpx.stream("GET", file.url, headers=headers, follow_redirects=True,
-                          timeout=httpx.Timeout(30.0, read=120.0)) as response:  # fmt: skip
+        with httpx.stream(
+            "GET",
+            file.url,
+            headers=headers,
+            follow_redirects=True,
+            timeout=httpx.Timeout(30.0, read=120.0),
+        ) as response:
             if response.status_code == 416 and file.size == start:
                 pass  # the part file is already complete
             elif response.status_code not in (200, 206):

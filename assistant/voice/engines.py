@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from assistant.voice.registry import MODELS
 from assistant.voice.stt import SpeechModel, grammar_for, load_model
@@ -50,7 +51,7 @@ class VoiceEngines:
             return "av"
         return "grammar" if self.grammar else "free"
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         return {
             "available": self.available,
             "mode": self.mode,

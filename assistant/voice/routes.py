@@ -29,6 +29,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
@@ -52,7 +53,7 @@ MAX_UTTERANCE_BYTES = 60 * 16_000 * 2  # one minute of speech per utterance
 _DONE = object()
 _SYNTHESIS = threading.Lock()  # one Piper synthesis at a time (a stopped one finishes its sentence)
 
-Recorder = Callable[[WebSocket, dict, bytes], None]
+Recorder = Callable[[WebSocket, dict[str, Any], bytes], None]
 Authorize = Callable[[WebSocket], str | None]
 
 
@@ -72,14 +73,14 @@ class _Session:
         self.received = 0
         self.length_scale = DEFAULT_LENGTH_SCALE
         self.last_partial = ""
-        self.start: dict = {}
+        self.start: dict[str, Any] = {}
         self.audio = bytearray()  # this utterance, in memory; kept only if a recorder saves it
-        self.speaking: asyncio.Task | None = None
+        self.speaking: asyncio.Task[None] | None = None
 
     def next_utterance(self) -> None:
         self.received, self.last_partial, self.audio = 0, "", bytearray()
 
-    def hush(self) -> asyncio.Task | None:
+    def hush(self) -> asyncio.Task[None] | None:
         """Stop the answer being spoken (its task tells the page with audio_end stopped);
         returns that task, which ends once the sentence in synthesis is done."""
         stopped, self.speaking = self.speaking, None
@@ -104,7 +105,7 @@ def voice_router(
     get_engines = engines if isinstance(engines, LazyEngines) else LazyEngines(engines)
 
     @router.get("/voice/status")
-    async def status() -> dict:
+    async def status() -> dict[str, Any]:
         return (await run_in_threadpool(get_engines)).status()
 
     @router.websocket("/voice/ws")
@@ -187,7 +188,7 @@ async def _on_control(websocket: WebSocket, session: _Session, raw: str) -> None
         raise _ClientError("Okänt meddelande.")
 
 
-def _start(session: _Session, message: dict) -> None:
+def _start(session: _Session, message: dict[str, Any]) -> None:
     try:
         rate = int(message.get("sample_rate", 16_000))
         channels = int(message.get("channels", 1))
@@ -195,8 +196,10 @@ def _start(session: _Session, message: dict) -> None:
         silence = int(message.get("end_silence_ms", TRAILING_SILENCE_MS))
     except (TypeError, ValueError):
         raise _ClientError("Startmeddelandet har ogiltiga värden.") from None
+    speech = session.engines.speech
+    assert speech is not None  # the socket is refused while voice is off
     session.recognizer = Recognizer(
-        session.engines.speech,
+        speech,
         rate,
         channels,
         words=session.engines.grammar,
@@ -254,7 +257,7 @@ def _next_chunk(chunks: Iterator[bytes]) -> object:
 
 
 async def _speak(
-    websocket: WebSocket, session: _Session, answer: str, after: asyncio.Task | None = None
+    websocket: WebSocket, session: _Session, answer: str, after: asyncio.Task[None] | None = None
 ) -> None:
     """One WAV per sentence, each sent as soon as it is synthesised, then audio_end; `after`
     (a stopped answer) ends first, so the page sees its audio_end before this one starts."""
@@ -263,7 +266,9 @@ async def _speak(
             if after is not None:
                 await asyncio.wait([after])
             await websocket.send_json({"type": "speaking", "text": answer})
-            chunks = session.engines.synthesizer.stream_wav(answer, session.length_scale)
+            synthesizer = session.engines.synthesizer
+            assert synthesizer is not None  # the socket is refused while voice is off
+            chunks = synthesizer.stream_wav(answer, session.length_scale)
             while True:
                 try:
                     chunk = await run_in_threadpool(_next_chunk, chunks)
@@ -271,7 +276,7 @@ async def _speak(
                     log.exception("voice synthesis failed")
                     await _error(websocket, "Svaret kunde inte läsas upp. Det står i texten.")
                     return
-                if chunk is _DONE:
+                if not isinstance(chunk, bytes):  # _DONE
                     break
                 await websocket.send_bytes(chunk)
             await websocket.send_json({"type": "audio_end", "stopped": False})

@@ -12,20 +12,65 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.orders.slots import MONTHS
+
 _ONES = [
-    "noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
-    "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
-]  # fmt: skip
+    "noll",
+    "ett",
+    "två",
+    "tre",
+    "fyra",
+    "fem",
+    "sex",
+    "sju",
+    "åtta",
+    "nio",
+    "tio",
+    "elva",
+    "tolv",
+    "tretton",
+    "fjorton",
+    "femton",
+    "sexton",
+    "sjutton",
+    "arton",
+    "nitton",
+]
 _TENS = ["", "", "tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio"]
-_UNITS = {"kg": "kilo", "g": "gram", "hg": "hekto", "l": "liter", "dl": "deciliter",
-          "cl": "centiliter", "ml": "milliliter", "st": "stycken", "kr": "kronor"}  # fmt: skip
+_UNITS = {
+    "kg": "kilo",
+    "g": "gram",
+    "hg": "hekto",
+    "l": "liter",
+    "dl": "deciliter",
+    "cl": "centiliter",
+    "ml": "milliliter",
+    "st": "stycken",
+    "kr": "kronor",
+}
 _ORDINALS = [
-    "", "första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde",
-    "tionde", "elfte", "tolfte", "trettonde", "fjortonde", "femtonde", "sextonde", "sjuttonde",
-    "artonde", "nittonde", "tjugonde",
-]  # fmt: skip
-_MONTHS = ["", "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december"]  # fmt: skip
+    "",
+    "första",
+    "andra",
+    "tredje",
+    "fjärde",
+    "femte",
+    "sjätte",
+    "sjunde",
+    "åttonde",
+    "nionde",
+    "tionde",
+    "elfte",
+    "tolfte",
+    "trettonde",
+    "fjortonde",
+    "femtonde",
+    "sextonde",
+    "sjuttonde",
+    "artonde",
+    "nittonde",
+    "tjugonde",
+]
 
 
 def number_words(n: int, *, common: bool = False) -> str:
@@ -105,7 +150,7 @@ def _date(m: re.Match[str]) -> str:
     day, month = int(m.group(1)), int(m.group(2))
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return m.group(0)
-    return f"den {ordinal_words(day)} {_MONTHS[month]}"
+    return f"den {ordinal_words(day)} {MONTHS[month - 1]}"
 
 
 def _times(m: re.Match[str]) -> str:

@@ -53,7 +53,7 @@ class SpeechModel:
         return supports_grammar(self.folder)
 
     def knows(self, word: str) -> bool:
-        return self.vosk.vosk_model_find_word(word) != -1
+        return bool(self.vosk.vosk_model_find_word(word) != -1)
 
 
 def supports_grammar(folder: Path) -> bool:

@@ -4,9 +4,10 @@ toward the catalog and the dialogue's words, and the per-client debug recording 
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, WebSocket
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from assistant.db import session_scope
 from assistant.db.models import Client, StaffUser
@@ -20,14 +21,8 @@ from assistant.voice.recordings import (
 )
 from assistant.voice.routes import voice_router
 from assistant.voice.vocabulary import recognition_words
-from assistant.web.deps import DB_SESSION
-from assistant.web.security import (
-    client_for,
-    current_staff,
-    may_see,
-    require_csrf,
-    socket_access,
-)
+from assistant.web.deps import SessionDep, StaffDep
+from assistant.web.security import client_for, may_see, require_csrf, socket_access
 from assistant.web.templating import templates
 
 recording_router = APIRouter()
@@ -37,9 +32,9 @@ recording_router = APIRouter()
 def switch_debug_recording(
     client_id: int,
     request: Request,
-    on: str = Form(""),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
+    on: Annotated[str, Form()] = "",
 ) -> Response:
     """Staff turn on saving this client's speech for 24 hours, or off (deleting what was saved)."""
     client = client_for(session, staff, client_id)
@@ -69,7 +64,7 @@ def install_voice(app: FastAPI) -> None:
         websocket.state.staff_id = access.staff_id
         return access.refusal
 
-    def record(websocket: WebSocket, start: dict, pcm: bytes) -> None:
+    def record(websocket: WebSocket, start: dict[str, Any], pcm: bytes) -> None:
         """Keep the utterance only while staff have debug recording on for this client."""
         client_id, member_id = start.get("client_id"), websocket.state.staff_id
         if not isinstance(client_id, int) or member_id is None:
@@ -77,7 +72,7 @@ def install_voice(app: FastAPI) -> None:
         with session_scope(sessions, read_only=True) as session:
             staff, client = session.get(StaffUser, member_id), session.get(Client, client_id)
             allowed = staff is not None and client is not None and may_see(staff, client)
-            if not allowed or not is_recording(client):
+            if not allowed or client is None or not is_recording(client):
                 return
         save_recording(data_dir, client_id, pcm)
 

@@ -7,17 +7,22 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from assistant.catalog_import import CatalogFormatError, check_catalog
-from assistant.catalog_jobs import new_job, read_status, running_job, save_upload, start_import
-from assistant.db.models import StaffUser
-from assistant.web.deps import reads_only
-from assistant.web.security import require_admin, require_csrf
+from assistant.catalog_jobs import (
+    ImportStatus,
+    new_job,
+    read_status,
+    running_job,
+    save_upload,
+    start_import,
+)
+from assistant.web.deps import AdminDep, reads_only
+from assistant.web.security import require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
@@ -35,45 +40,52 @@ def safe_file_name(name: str) -> str:
 
 
 @router.get("/catalog")
-def catalog_page(request: Request, staff: StaffUser = Depends(require_admin)) -> Response:
+def catalog_page(request: Request, staff: AdminDep) -> Response:
     running = running_job(request.app.state.settings.data_dir)
     return render(request, "admin_catalog.html", staff=staff, running=running)
 
 
 @router.post("/catalog", dependencies=[Depends(reads_only), Depends(require_csrf)])
-async def upload_catalog(request: Request, staff: StaffUser = Depends(require_admin)) -> Response:
+def upload_catalog(
+    request: Request,
+    staff: AdminDep,
+    file: Annotated[UploadFile | None, File()] = None,
+    store: Annotated[str, Form()] = "",
+) -> Response:
     data_dir = request.app.state.settings.data_dir
-    form = await request.form()
-    upload = form.get("file")
-    store = str(form.get("store", "")).strip()[:200] or None
+    store_name = store.strip()[:200] or None
 
     def refuse(status: int, error: str) -> Response:
         running = running_job(data_dir)
-        return render(request, "admin_catalog.html", status_code=status, staff=staff,
-                      error=error, running=running)  # fmt: skip
+        return render(
+            request,
+            "admin_catalog.html",
+            status_code=status,
+            staff=staff,
+            error=error,
+            running=running,
+        )
 
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    if file is None or not file.filename:
         return refuse(422, "Välj en katalogfil (CSV eller JSON).")
-    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
         return refuse(413, "Filen är större än 100 MB.")
     if running_job(data_dir):
         return refuse(409, "En katalog läses redan in. Vänta tills den är klar.")
     job_id, folder = new_job(data_dir)
-    saved = await run_in_threadpool(
-        save_upload, upload.file, folder, safe_file_name(upload.filename)
-    )
+    saved = save_upload(file.file, folder, safe_file_name(file.filename))
     try:  # a file that is not a catalog at all is said at once, not by the import page
-        await run_in_threadpool(check_catalog, saved)
+        check_catalog(saved)
     except (CatalogFormatError, OSError) as error:
         shutil.rmtree(folder, ignore_errors=True)
         return refuse(422, f"Filen gick inte att läsa: {error}")
-    if not start_import(request.app.state.sessions, data_dir, job_id, saved, store):
+    if not start_import(request.app.state.sessions, data_dir, job_id, saved, store_name):
         shutil.rmtree(folder, ignore_errors=True)
         return refuse(409, "En katalog läses redan in. Vänta tills den är klar.")
     return RedirectResponse(f"/admin/catalog/imports/{job_id}", status_code=303)
 
 
-def _status(request: Request, job_id: str):
+def _status(request: Request, job_id: str) -> ImportStatus:
     status = read_status(request.app.state.settings.data_dir, job_id)
     if status is None:
         raise HTTPException(404, "Importen finns inte.")
@@ -81,16 +93,18 @@ def _status(request: Request, job_id: str):
 
 
 @router.get("/catalog/imports/{job_id}")
-def import_page(
-    job_id: str, request: Request, staff: StaffUser = Depends(require_admin)
-) -> Response:
+def import_page(job_id: str, request: Request, staff: AdminDep) -> Response:
     status = _status(request, job_id)
     return render(request, "admin_catalog_import.html", staff=staff, job=status)
 
 
 @router.get("/catalog/imports/{job_id}/status")
-def import_status(job_id: str, request: Request, _: StaffUser = Depends(require_admin)) -> dict:
+def import_status(job_id: str, request: Request, _: AdminDep) -> dict[str, Any]:
     """What the import page polls to move its progress bar."""
     status = _status(request, job_id)
-    return {"state": status.state, "fraction": status.fraction, "rows": status.rows,
-            "text": status.progress_text}  # fmt: skip
+    return {
+        "state": status.state,
+        "fraction": status.fraction,
+        "rows": status.rows,
+        "text": status.progress_text,
+    }

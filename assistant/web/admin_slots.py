@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from assistant.db.models import DeliverySlot, SlotPattern, StaffUser, Store
 from assistant.orders.errors import ServiceError
@@ -25,17 +26,20 @@ from assistant.orders.slot_patterns import (
     add_slot,
     delete_pattern,
     delete_slot,
+    get_pattern,
     pattern_label,
     set_slot_capacity,
     update_pattern,
 )
 from assistant.orders.slots import WEEKDAYS, as_utc, cutoff_label, slot_label
-from assistant.web.deps import DB_SESSION
+from assistant.orders.store_settings import get_store
+from assistant.web.deps import AdminDep, SessionDep
 from assistant.web.notice import saved, take_notice
-from assistant.web.security import require_admin, require_csrf
+from assistant.web.security import require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
+CSRF = [Depends(require_csrf)]
 MAX_NUMBER = 6  # characters of a number field
 
 
@@ -47,13 +51,6 @@ class SlotRow:
     booked: int
     capacity: int
     from_pattern: bool
-
-
-def _store(session: Session, store_id: int) -> Store:
-    store = session.get(Store, store_id)
-    if store is None:
-        raise HTTPException(status_code=404, detail="Butiken finns inte.")
-    return store
 
 
 def _path(store: Store) -> str:
@@ -79,164 +76,168 @@ def _page(
         .order_by(DeliverySlot.starts_at)
     ).all()
     rows = [
-        SlotRow(s.id, slot_label(as_utc(s.starts_at), as_utc(s.ends_at)),
-                cutoff_label(as_utc(s.cutoff_at)), s.booked, s.capacity, s.pattern_id is not None)
+        SlotRow(
+            s.id,
+            slot_label(as_utc(s.starts_at), as_utc(s.ends_at)),
+            cutoff_label(as_utc(s.cutoff_at)),
+            s.booked,
+            s.capacity,
+            s.pattern_id is not None,
+        )
         for s in slots
-    ]  # fmt: skip
-    return render(request, "admin_slots.html", status_code=status_code, staff=staff,
-                  store=store, rows=rows, patterns=[(p, pattern_label(p)) for p in patterns],
-                  weekdays=list(enumerate(WEEKDAYS)), notice=take_notice(request),
-                  **extra)  # fmt: skip
+    ]
+    return render(
+        request,
+        "admin_slots.html",
+        status_code=status_code,
+        staff=staff,
+        store=store,
+        rows=rows,
+        patterns=[(p, pattern_label(p)) for p in patterns],
+        weekdays=list(enumerate(WEEKDAYS)),
+        notice=take_notice(request),
+        **extra,
+    )
 
 
-def _number(form: FormData, name: str, label: str) -> int:
-    text = str(form.get(name, "")).strip()
+class SlotForm(BaseModel):
+    """The fields of the slot and weekly-time forms, as typed."""
+
+    day: str = ""
+    weekday: str = ""
+    start: str = ""
+    end: str = ""
+    capacity: str = ""
+    cutoff_hours: str = ""
+    active: str = "1"
+
+    def pattern(self) -> PatternFields:
+        return PatternFields(
+            weekday=_number(self.weekday, "Veckodag"),
+            starts=_time(self.start, "Från"),
+            ends=_time(self.end, "Till"),
+            capacity=_number(self.capacity, "Antal leveranser"),
+            cutoff_hours=_number(self.cutoff_hours, "Sista beställning"),
+            active=self.active == "1",
+        )
+
+
+SlotFormDep = Annotated[SlotForm, Form()]
+
+
+def _number(text: str, label: str) -> int:
+    text = text.strip()
     if not text.isdigit() or len(text) > MAX_NUMBER:
         raise ServiceError(f"{label}: skriv ett heltal.")
     return int(text)
 
 
-def _time(form: FormData, name: str, label: str) -> time:
+def _time(text: str, label: str) -> time:
     try:
-        return time.fromisoformat(str(form.get(name, "")).strip())
+        return time.fromisoformat(text.strip())
     except ValueError:
         raise ServiceError(f"{label}: skriv en tid, till exempel 10:00.") from None
 
 
-def _pattern_fields(form: FormData) -> PatternFields:
-    return PatternFields(
-        weekday=_number(form, "weekday", "Veckodag"),
-        starts=_time(form, "start", "Från"),
-        ends=_time(form, "end", "Till"),
-        capacity=_number(form, "capacity", "Antal leveranser"),
-        cutoff_hours=_number(form, "cutoff_hours", "Sista beställning"),
-        active=form.get("active", "1") == "1",
-    )
+@dataclass(frozen=True)
+class SlotsChange:
+    """One change to a store's weekly times or slots, by an admin."""
+
+    request: Request
+    session: Session
+    staff: StaffUser
+    store: Store
+
+    def run(self, action: Callable[[], str], anchor: str) -> Response:
+        """Call the service; on a refusal nothing is written and the page explains why, else
+        back to the page with what was done."""
+        try:
+            message = action()
+        except ServiceError as refusal:
+            self.session.rollback()
+            return _page(
+                self.request, self.session, self.staff, self.store, 422, error=refusal.message
+            )
+        return saved(self.request, _path(self.store), message, anchor)
 
 
-async def _act(
-    request: Request,
-    session: Session,
-    staff: StaffUser,
-    store_id: int,
-    action: Callable[[Store, FormData], str],
-    anchor: str = "",
-) -> Response:
-    """Parse the form and call the service; on a refusal nothing is written and the page
-    explains why, else back to the page with what was done."""
-    store = _store(session, store_id)
-    form = await request.form()
-    try:
-        message = action(store, form)
-    except ServiceError as refusal:
-        session.rollback()
-        return _page(request, session, staff, store, 422, error=refusal.message)
-    return saved(request, _path(store), message, anchor)
+def slots_change(
+    store_id: int, request: Request, staff: AdminDep, session: SessionDep
+) -> SlotsChange:
+    return SlotsChange(request, session, staff, get_store(session, store_id))
+
+
+ChangeDep = Annotated[SlotsChange, Depends(slots_change)]
 
 
 @router.get("/stores/{store_id}/slots")
-def slots(
-    store_id: int,
-    request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    return _page(request, session, staff, _store(session, store_id))
+def slots(store_id: int, request: Request, staff: AdminDep, session: SessionDep) -> Response:
+    return _page(request, session, staff, get_store(session, store_id))
 
 
-@router.post("/stores/{store_id}/slots", dependencies=[Depends(require_csrf)])
-async def add_single_slot(
-    store_id: int,
-    request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    def add(store: Store, form: FormData) -> str:
+@router.post("/stores/{store_id}/slots", dependencies=CSRF)
+def add_single_slot(form: SlotFormDep, change: ChangeDep) -> Response:
+    def add() -> str:
         try:
-            day = date.fromisoformat(str(form.get("day", "")).strip())
+            day = date.fromisoformat(form.day.strip())
         except ValueError:
             raise ServiceError("Dag: välj en dag.") from None
-        slot = add_slot(session, store.id, day, _time(form, "start", "Från"),
-                        _time(form, "end", "Till"), _number(form, "capacity", "Antal leveranser"),
-                        _number(form, "cutoff_hours", "Sista beställning"))  # fmt: skip
+        slot = add_slot(
+            change.session,
+            change.store.id,
+            day,
+            _time(form.start, "Från"),
+            _time(form.end, "Till"),
+            _number(form.capacity, "Antal leveranser"),
+            _number(form.cutoff_hours, "Sista beställning"),
+        )
         return f"Sparat: {slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))} är tillagd."
 
-    return await _act(request, session, staff, store_id, add, "#slots")
+    return change.run(add, "#slots")
 
 
-@router.post("/stores/{store_id}/slots/{slot_id}/capacity", dependencies=[Depends(require_csrf)])
-async def change_capacity(
-    store_id: int,
-    slot_id: int,
-    request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    def change(store: Store, form: FormData) -> str:
-        capacity = _number(form, "capacity", "Antal leveranser")
-        slot = set_slot_capacity(session, slot_id, capacity, store_id=store.id)
+@router.post("/stores/{store_id}/slots/{slot_id}/capacity", dependencies=CSRF)
+def change_capacity(slot_id: int, form: SlotFormDep, change: ChangeDep) -> Response:
+    def set_capacity() -> str:
+        capacity = _number(form.capacity, "Antal leveranser")
+        slot = set_slot_capacity(change.session, slot_id, capacity, store_id=change.store.id)
         label = slot_label(as_utc(slot.starts_at), as_utc(slot.ends_at))
         return f"Sparat: {label} tar {capacity} leveranser."
 
-    return await _act(request, session, staff, store_id, change, "#slots")
+    return change.run(set_capacity, "#slots")
 
 
-@router.post("/stores/{store_id}/slots/{slot_id}/delete", dependencies=[Depends(require_csrf)])
-async def remove_slot(
-    store_id: int,
-    slot_id: int,
-    request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    return await _act(request, session, staff, store_id, lambda store, _form: delete_slot(
-        session, slot_id, store_id=store.id
-    ), "#slots")  # fmt: skip
+@router.post("/stores/{store_id}/slots/{slot_id}/delete", dependencies=CSRF)
+def remove_slot(slot_id: int, change: ChangeDep) -> Response:
+    return change.run(
+        lambda: delete_slot(change.session, slot_id, store_id=change.store.id), "#slots"
+    )
 
 
-@router.post("/stores/{store_id}/patterns", dependencies=[Depends(require_csrf)])
-async def add_weekly_time(
-    store_id: int,
-    request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    def add(store: Store, form: FormData) -> str:
-        pattern, change = add_pattern(session, store.id, _pattern_fields(form))
-        return f"Sparat: {pattern_label(pattern)} varje vecka ({change.created} nya tider)."
+@router.post("/stores/{store_id}/patterns", dependencies=CSRF)
+def add_weekly_time(form: SlotFormDep, change: ChangeDep) -> Response:
+    def add() -> str:
+        pattern, done = add_pattern(change.session, change.store.id, form.pattern())
+        return f"Sparat: {pattern_label(pattern)} varje vecka ({done.created} nya tider)."
 
-    return await _act(request, session, staff, store_id, add, "#patterns")
+    return change.run(add, "#patterns")
 
 
-@router.post("/stores/{store_id}/patterns/{pattern_id}", dependencies=[Depends(require_csrf)])
-async def change_weekly_time(
-    store_id: int,
-    pattern_id: int,
-    request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    def change(store: Store, form: FormData) -> str:
-        fields = _pattern_fields(form)
-        done = update_pattern(session, pattern_id, fields, store_id=store.id)
-        pattern = session.get(SlotPattern, pattern_id)
-        return " ".join(filter(None, [f"Sparat: {pattern_label(pattern)}.", done.kept_text]))
+@router.post("/stores/{store_id}/patterns/{pattern_id}", dependencies=CSRF)
+def change_weekly_time(pattern_id: int, form: SlotFormDep, change: ChangeDep) -> Response:
+    def update() -> str:
+        session = change.session
+        done = update_pattern(session, pattern_id, form.pattern(), store_id=change.store.id)
+        label = pattern_label(get_pattern(session, pattern_id))
+        return " ".join(filter(None, [f"Sparat: {label}.", done.kept_text]))
 
-    return await _act(request, session, staff, store_id, change, "#patterns")
+    return change.run(update, "#patterns")
 
 
-@router.post(
-    "/stores/{store_id}/patterns/{pattern_id}/delete", dependencies=[Depends(require_csrf)]
-)
-async def remove_weekly_time(
-    store_id: int,
-    pattern_id: int,
-    request: Request,
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    def remove(store: Store, _form: FormData) -> str:
-        done = delete_pattern(session, pattern_id, store_id=store.id)
+@router.post("/stores/{store_id}/patterns/{pattern_id}/delete", dependencies=CSRF)
+def remove_weekly_time(pattern_id: int, change: ChangeDep) -> Response:
+    def remove() -> str:
+        done = delete_pattern(change.session, pattern_id, store_id=change.store.id)
         return " ".join(filter(None, ["Veckotiden är borttagen.", done.kept_text]))
 
-    return await _act(request, session, staff, store_id, remove, "#patterns")
+    return change.run(remove, "#patterns")

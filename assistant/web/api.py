@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
-from sqlalchemy.orm import Session
+from fastapi import APIRouter
 
 from assistant.chat.history import todays_messages
-from assistant.db.models import StaffUser
 from assistant.orders.basket_state import basket_state
 from assistant.orders.history import order_slot_label, placed_orders
 from assistant.orders.slots import as_utc
-from assistant.web.deps import DB_SESSION
-from assistant.web.security import client_for, current_staff
+from assistant.web.deps import SessionDep, StaffDep
+from assistant.web.security import client_for
 
 router = APIRouter(prefix="/api/clients/{client_id}")
 MAX_ORDERS = 100
 
 
 @router.get("/basket")
-def basket(
-    client_id: int, staff: StaffUser = Depends(current_staff), session: Session = DB_SESSION
-) -> dict[str, Any]:
+def basket(client_id: int, staff: StaffDep, session: SessionDep) -> dict[str, Any]:
     """Lines (products, open choices and wishes, each with its status), the open choices with
     their cards, and the totals as the page shows them."""
     client = client_for(session, staff, client_id)
@@ -31,9 +27,7 @@ def basket(
 
 
 @router.get("/orders")
-def orders(
-    client_id: int, staff: StaffUser = Depends(current_staff), session: Session = DB_SESSION
-) -> list[dict[str, Any]]:
+def orders(client_id: int, staff: StaffDep, session: SessionDep) -> list[dict[str, Any]]:
     """The client's placed orders, newest first."""
     client = client_for(session, staff, client_id)
     return [
@@ -53,9 +47,7 @@ def orders(
 
 
 @router.get("/chat")
-def chat(
-    client_id: int, staff: StaffUser = Depends(current_staff), session: Session = DB_SESSION
-) -> list[dict[str, Any]]:
+def chat(client_id: int, staff: StaffDep, session: SessionDep) -> list[dict[str, Any]]:
     client = client_for(session, staff, client_id)
     return [
         {"speaker": m.speaker, "text": m.text, "payload": m.payload, "at": as_utc(m.at).isoformat()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Response
 from fastapi.responses import RedirectResponse
@@ -14,10 +15,11 @@ from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 from assistant.adapters.channels import Channels
 from assistant.catalog_import import import_demo_catalog
 from assistant.chat.routes import router as chat_router
-from assistant.config import Settings, load_settings
+from assistant.config import Settings, load_settings, prepare_data_dir
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Product, Store
 from assistant.housekeeping import Housekeeper
+from assistant.logs import configure_logging
 from assistant.orders import start_outbox_worker
 from assistant.orders.slot_patterns import ensure_slots
 from assistant.voice.web import install_voice
@@ -47,7 +49,7 @@ def prepare_database(settings: Settings) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or load_settings()
+    settings = prepare_data_dir(settings or load_settings())
     prepare_database(settings)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
@@ -84,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/staff/clients")  # which sends a visitor to the login first
 
     @app.get("/api/health")
-    def health(response: Response) -> dict:
+    def health(response: Response) -> dict[str, Any]:
         try:
             with session_scope(sessions, read_only=True) as session:
                 rows = session.execute(
@@ -111,6 +113,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def create_served_app() -> FastAPI:
+    """The factory each of several app worker processes calls (`handla serve --workers N`)."""
+    configure_logging()
+    return create_app()
+
+
 def database_writable(engine: Engine) -> bool:
     """Try a write that changes nothing, in a transaction that is rolled back: a read-only file
     or a read-only PostgreSQL shows here rather than as failing pages. On SQLite the try does
@@ -118,7 +126,7 @@ def database_writable(engine: Engine) -> bool:
     with engine.connect() as connection:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:  # on the driver's connection: no SQLAlchemy transaction begins for these
-            driver = connection.connection.driver_connection
+            driver: Any = connection.connection.driver_connection  # sqlite3.Connection
             waited = driver.execute("PRAGMA busy_timeout").fetchone()[0]
             driver.execute("PRAGMA busy_timeout=0")
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -22,17 +23,17 @@ _STAFF_ONLY = re.compile(r"^/clients/\d+/(?:statement|debug-recording)")
 _SHARED = ("/static/", "/api/products/", "/api/health", "/api/assistant/status", "/voice/")
 
 
-def client_mode_of(session: Mapping) -> int | None:
+def client_mode_of(session: Mapping[str, Any]) -> int | None:
     """The client whose page this browser session is locked to, if any."""
     value = session.get(SESSION_KEY)
     return value if isinstance(value, int) else None
 
 
-def start_client_mode(session: dict, client_id: int) -> None:
+def start_client_mode(session: dict[str, Any], client_id: int) -> None:
     session[SESSION_KEY] = client_id
 
 
-def end_client_mode(session: dict) -> None:
+def end_client_mode(session: dict[str, Any]) -> None:
     session.pop(SESSION_KEY, None)
 
 
@@ -41,7 +42,7 @@ def allowed_in_client_mode(path: str, client_id: int) -> bool:
     if path.startswith(_SHARED):
         return True
     match = _CLIENT_PATH.match(path)
-    return bool(match) and int(match[1]) == client_id and not _STAFF_ONLY.match(path)
+    return match is not None and int(match[1]) == client_id and not _STAFF_ONLY.match(path)
 
 
 class ClientModeGuard:

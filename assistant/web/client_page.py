@@ -21,13 +21,7 @@ from assistant.web.notice import take_notice
 from assistant.web.security import csrf_token
 from assistant.web.templating import render, templates
 
-__all__ = ["intake_notes", "remember", "render_client", "see_client"]
-FLASH = "handla_flash"
-
-
-def remember(request: Request, *, added: list[int] | None = None, notes: list[str] | None = None):
-    """What the next page shows once: lines just added ("Lagt i korgen") and short notes."""
-    request.session[FLASH] = {"added": added or [], "notes": notes or []}
+__all__ = ["intake_notes", "render_client", "see_client"]
 
 
 def see_client(request: Request, client_id: int, anchor: str = "#korg") -> Response:
@@ -64,11 +58,10 @@ def render_client(
     status_code: int = 200,
     **extra: object,
 ) -> Response:
-    flash = request.session.pop(FLASH, None) or {}
+    notice = take_notice(request)
     state = basket_state(session, client)
-    added_ids = set(flash.get("added", []))
-    added = [line for line in state.lines if line.id in added_ids]
-    extra.setdefault("notice", take_notice(request))
+    added = [line for line in state.lines if line.id in notice.added]
+    extra.setdefault("notice", notice)
     return render(
         request,
         "client.html",
@@ -78,7 +71,7 @@ def render_client(
         basket=state,
         confirm_key=_confirm_key(state),
         added=added,
-        notes=flash.get("notes", []),
+        notes=notice.notes,
         chat=todays_messages(session, client.id),
         orders=recent_orders(session, client.id),
         debug_recording_until=_recording_until(client),

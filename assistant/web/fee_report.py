@@ -2,58 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
-from assistant.db.models import StaffUser
-from assistant.orders.errors import ServiceError
-from assistant.orders.fee_report import FEES, FeeReport, fee_report_csv, monthly_fee_report
+from assistant.orders.fee_report import FEES, fee_report_csv, monthly_fee_report
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import FEE_LABELS
-from assistant.orders.slots import LOCAL_TZ
-from assistant.web.deps import DB_SESSION
-from assistant.web.security import require_admin
+from assistant.web.deps import AdminDep, MonthDep, SessionDep
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/admin")
-MONTH_PATTERN = r"^\d{4}-\d{2}$"
-
-
-def _report(session: Session, month: str | None) -> tuple[str, FeeReport]:
-    if month:
-        year, number = (int(part) for part in month.split("-"))
-    else:
-        today = datetime.now(LOCAL_TZ)
-        year, number = today.year, today.month
-    try:
-        return f"{year:04d}-{number:02d}", monthly_fee_report(session, year, number)
-    except ServiceError as refusal:
-        raise HTTPException(status_code=422, detail=refusal.message) from None
 
 
 @router.get("/fees")
-def fee_report(
-    request: Request,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    chosen, report = _report(session, month)
+def fee_report(request: Request, staff: AdminDep, session: SessionDep, month: MonthDep) -> Response:
+    report = monthly_fee_report(session, *month)  # a refusal: the error page (422)
     labels = [(name, FEE_LABELS[name]) for name in FEES]
-    return render(request, "fee_report.html", staff=staff, report=report, month=chosen,
-                  labels=labels, sek=format_sek)  # fmt: skip
+    return render(
+        request,
+        "fee_report.html",
+        staff=staff,
+        report=report,
+        month="{:04d}-{:02d}".format(*month),
+        labels=labels,
+        sek=format_sek,
+    )
 
 
 @router.get("/fees.csv")
-def fee_report_download(
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    staff: StaffUser = Depends(require_admin),
-    session: Session = DB_SESSION,
-) -> Response:
-    chosen, report = _report(session, month)
-    name = f"handla-avgifter-kommunen-{chosen}.csv"
-    return Response(fee_report_csv(report), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+def fee_report_download(staff: AdminDep, session: SessionDep, month: MonthDep) -> Response:
+    report = monthly_fee_report(session, *month)
+    name = "handla-avgifter-kommunen-{:04d}-{:02d}.csv".format(*month)
+    return Response(
+        fee_report_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

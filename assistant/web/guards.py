@@ -3,7 +3,7 @@ range, and clear answers (not bare 500s) for bad values and a database that cann
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -151,7 +151,7 @@ def install_guards(app: FastAPI, body_limits: dict[str, int]) -> None:
     app.add_middleware(BodyLimitMiddleware, limits=body_limits)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer carries them
 
-    def handler(status: int, message: str) -> Callable:
+    def handler(status: int, message: str) -> Callable[[Request, Exception], Awaitable[Response]]:
         async def answer(request: Request, _error: Exception) -> Response:
             return _answer(request, status, message)
 

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
-from assistant.db.models import Client, StaffUser
+from assistant.db.models import Client
 from assistant.orders.catalog_index import MAX_ITEM_TEXT
 from assistant.orders.errors import ServiceError
 from assistant.orders.intake import search_for_line, take_text
 from assistant.web.client_mode import client_mode_of, end_client_mode, start_client_mode
 from assistant.web.client_page import (
     intake_notes,
-    remember,
     render_client,
     render_parts,
     see_client,
 )
-from assistant.web.deps import DB_SESSION
+from assistant.web.deps import SessionDep, StaffDep
 from assistant.web.notice import saved
 from assistant.web.security import (
     authenticate,
     client_address,
     client_for,
-    current_staff,
     log_in,
     log_out,
     login_wait,
@@ -47,14 +46,15 @@ def login_form(request: Request) -> Response:
 @router.post("/login", dependencies=[Depends(require_csrf)])
 def login(
     request: Request,
-    username: str = Form(max_length=100),
-    password: str = Form(max_length=200),
-    session: Session = DB_SESSION,
+    username: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=200)],
+    session: SessionDep,
 ) -> Response:
     address = client_address(request)
     if wait := login_wait(session, username, address):  # checked before the password is
-        refused = render(request, "login.html", status_code=429, error=wait_message(wait),
-                         username=username)  # fmt: skip
+        refused = render(
+            request, "login.html", status_code=429, error=wait_message(wait), username=username
+        )
         refused.headers["Retry-After"] = str(wait)
         return refused
     staff = authenticate(session, username, password)
@@ -72,7 +72,7 @@ def login(
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
-def logout(request: Request, session: Session = DB_SESSION) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
     log_out(request, session)
     return RedirectResponse("/login", status_code=303)
 
@@ -80,8 +80,8 @@ def logout(request: Request, session: Session = DB_SESSION) -> Response:
 @router.get("/staff/clients")
 def client_list(
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     return render(request, "clients.html", staff=staff, clients=visible_clients(session, staff))
 
@@ -90,8 +90,8 @@ def client_list(
 def client_view(
     client_id: int,
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     if client_mode_of(request.session) == client_id and session.get(Client, client_id) is None:
         end_client_mode(request.session)  # the client was deleted: nothing to lock the tablet to
@@ -104,8 +104,8 @@ def client_view(
 def start_client_mode_route(
     client_id: int,
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     """ "Kundläge": this browser shows only this client's page until staff leave it."""
     client = client_for(session, staff, client_id)
@@ -117,15 +117,16 @@ def start_client_mode_route(
 def leave_client_mode(
     client_id: int,
     request: Request,
-    password: str = Form("", max_length=200),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
+    password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Back to the staff pages, with the logged-in staff member's password."""
     client = client_for(session, staff, client_id)
     if not verify_password(staff.password_hash, password):
-        return render_client(request, session, staff, client, 403,
-                             leave_error="Fel lösenord. Kundläget är kvar.")  # fmt: skip
+        return render_client(
+            request, session, staff, client, 403, leave_error="Fel lösenord. Kundläget är kvar."
+        )
     end_client_mode(request.session)
     return saved(request, f"/clients/{client.id}", "Kundläget är avslutat.")
 
@@ -134,8 +135,8 @@ def leave_client_mode(
 def client_parts(
     client_id: int,
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> dict[str, str]:
     """The open choices and the basket as HTML, for the page to swap in after a chat turn."""
     client = client_for(session, staff, client_id)
@@ -152,10 +153,10 @@ def items_page(client_id: int) -> Response:
 def find_item(
     client_id: int,
     request: Request,
-    text: str = Form(min_length=1, max_length=MAX_ITEM_TEXT),
-    line_id: int | None = Form(None, ge=1, le=2**31 - 1),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    text: Annotated[str, Form(min_length=1, max_length=MAX_ITEM_TEXT)],
+    staff: StaffDep,
+    session: SessionDep,
+    line_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """Typed (or copied) words into the basket through the one intake: clear items go in at
     once ("Lagt i korgen", with "Nej, visa andra"), ambiguous ones become picture choices,
@@ -175,5 +176,5 @@ def find_item(
     notes = intake_notes(intake)
     if not intake.changed:
         return render_client(request, session, staff, client, notice=" ".join(notes), typed=text)
-    remember(request, added=[a.line.id for a in intake.added], notes=notes)
-    return see_client(request, client.id, anchor="#sok")  # the choices follow the search field
+    added = [a.line.id for a in intake.added]  # the choices follow the search field:
+    return saved(request, f"/clients/{client.id}", "", "#sok", added=added, notes=notes)

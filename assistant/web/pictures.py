@@ -4,16 +4,16 @@ generated placeholder. Pictures are fetched only from the hosts the catalog's im
 from __future__ import annotations
 
 import threading
+from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Product, StaffUser
+from assistant.db.models import Product
 from assistant.images import FetchPolicy, product_picture
-from assistant.web.deps import DB_SESSION
-from assistant.web.security import current_staff
+from assistant.web.deps import SessionDep, StaffDep
 
 router = APIRouter()
 
@@ -24,7 +24,7 @@ class CatalogHosts:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._version: tuple | None = None
+        self._version: tuple[Any, ...] | None = None
         self._hosts: frozenset[str] = frozenset()
 
     def __call__(self, session: Session) -> frozenset[str]:
@@ -38,7 +38,7 @@ class CatalogHosts:
                     .where(Product.active, Product.image_url.is_not(None))
                     .distinct()
                 )
-                hosts = {(urlsplit(url).hostname or "").lower() for url in urls}
+                hosts = {(urlsplit(url).hostname or "").lower() for url in urls if url}
                 self._hosts = frozenset(hosts - {""})
                 self._version = version
             return self._hosts
@@ -48,8 +48,8 @@ class CatalogHosts:
 def product_image(
     product_id: int,
     request: Request,
-    _staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    _staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     product = session.get(Product, product_id)
     if product is None:

@@ -18,21 +18,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException, Request
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from starlette.requests import HTTPConnection
 
 from assistant.db import session_scope
+from assistant.db.enums import StaffRole
 from assistant.db.models import Client, LoginFailure, StaffSession, StaffUser
-from assistant.web.deps import DB_SESSION
+from assistant.staff_accounts import dummy_hash, hash_password, verify_password
 
-_hasher = PasswordHasher()
-# Verifying against a real hash when the user is unknown keeps timing equal for both cases.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-
+__all__ = ["hash_password", "verify_password"]  # re-exported: the tests' and CLI's way in
 SESSION_LIFETIME = timedelta(hours=12)  # one working day
 THROTTLE_WINDOW = timedelta(minutes=15)
 ACCOUNT_FAILURES = 10
@@ -47,21 +43,10 @@ class LoginRequired(Exception):
     """Raised by `current_staff` when nobody is logged in; the app redirects to /login."""
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
 def authenticate(session: Session, username: str, password: str) -> StaffUser | None:
     staff = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if staff is None or not staff.active:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     return staff if verify_password(staff.password_hash, password) else None
 
@@ -74,7 +59,9 @@ def client_address(request: HTTPConnection) -> str:
     return (request.client.host if request.client else "") or "okänd"
 
 
-def _wait_after(session: Session, column, value: str, limit: int, now: datetime) -> float:
+def _wait_after(
+    session: Session, column: InstrumentedAttribute[str], value: str, limit: int, now: datetime
+) -> float:
     """Seconds until fewer than `limit` failures for `value` remain in the sliding window."""
     recent = session.scalars(
         select(LoginFailure.failed_at)
@@ -160,12 +147,7 @@ def log_out(request: Request, session: Session) -> None:
     request.session.clear()
 
 
-def end_sessions(session: Session, staff_id: int) -> None:
-    """Every session of this account ends (deactivation)."""
-    session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
-
-
-def _session_staff(session: Session, connection: HTTPConnection) -> StaffUser | None:
+def session_staff(session: Session, connection: HTTPConnection) -> StaffUser | None:
     token = connection.session.get("sid")
     if not isinstance(token, str):
         return None
@@ -178,14 +160,6 @@ def _session_staff(session: Session, connection: HTTPConnection) -> StaffUser | 
             StaffUser.active.is_(True),
         )
     )
-
-
-def current_staff(request: Request, session: Session = DB_SESSION) -> StaffUser:
-    staff = _session_staff(session, request)
-    if staff is None:
-        request.session.clear()
-        raise LoginRequired
-    return staff
 
 
 @dataclass(frozen=True)
@@ -210,21 +184,15 @@ def socket_access(connection: HTTPConnection, sessions: sessionmaker[Session]) -
     if not same_origin(connection):
         return SocketAccess(None, "Anslutningen kommer inte från Handlas egen sida.")
     with session_scope(sessions) as session:
-        staff = _session_staff(session, connection)
+        staff = session_staff(session, connection)
         if staff is None:
             return SocketAccess(None, "Logga in för att använda rösten.")
         return SocketAccess(staff.id)
 
 
-def require_admin(staff: StaffUser = Depends(current_staff)) -> StaffUser:
-    if staff.role != "admin":
-        raise HTTPException(status_code=403, detail="Bara administratörer har tillgång.")
-    return staff
-
-
 def may_see(staff: StaffUser, client: Client) -> bool:
     """Admins see every client; other staff only the clients linked to them."""
-    return staff.role == "admin" or staff in client.staff
+    return staff.role == StaffRole.ADMIN or staff in client.staff
 
 
 def client_for(session: Session, staff: StaffUser, client_id: int) -> Client:
@@ -237,6 +205,6 @@ def client_for(session: Session, staff: StaffUser, client_id: int) -> Client:
 
 def visible_clients(session: Session, staff: StaffUser) -> list[Client]:
     query = select(Client).order_by(Client.display_name)
-    if staff.role != "admin":
+    if staff.role != StaffRole.ADMIN:
         query = query.where(Client.staff.contains(staff))
     return list(session.scalars(query))

@@ -10,14 +10,13 @@ from fastapi.exception_handlers import (
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import func, select
 from starlette.middleware.sessions import SessionMiddleware
 
-from assistant.cli_staff import FIRST_RUN_HINT
 from assistant.db import session_scope
-from assistant.db.models import StaffUser
+from assistant.orders.errors import NotFound, ServiceError
+from assistant.staff_accounts import FIRST_RUN_HINT, no_staff_yet
 from assistant.web import (
     admin,
     admin_catalog,
@@ -37,7 +36,7 @@ from assistant.web.templating import STATIC_DIR, render
 
 def _no_staff_yet(app: FastAPI) -> bool:
     with session_scope(app.state.sessions, read_only=True) as session:
-        return not session.scalar(select(func.count()).select_from(StaffUser))
+        return no_staff_yet(session)
 
 
 def install_web(app: FastAPI) -> None:
@@ -75,6 +74,15 @@ def install_web(app: FastAPI) -> None:
         if request.url.path.startswith("/api/"):
             return await request_validation_exception_handler(request, exc)
         return render(request, "error.html", status_code=422, message=BAD_INPUT)
+
+    @app.exception_handler(ServiceError)
+    async def refused(request: Request, exc: ServiceError) -> Response:
+        """A refusal no route explains on its own page: what does not exist is a 404, the rest
+        a 422, with the service's Swedish message."""
+        status = 404 if isinstance(exc, NotFound) else 422
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.message}, status_code=status)
+        return render(request, "error.html", status_code=status, message=exc.message)
 
     @app.exception_handler(HTTPException)
     async def error_page(request: Request, exc: HTTPException) -> Response:

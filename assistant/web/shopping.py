@@ -8,13 +8,14 @@ transaction back and shows the Swedish message on the page, so nothing is writte
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from assistant.db.models import OrderLine, StaffUser
+from assistant.db.models import Client, StaffUser
 from assistant.orders.basket import add_item, remove_line, set_quantity, set_substitution
 from assistant.orders.booking import book_slot
 from assistant.orders.choices import choose, reopen
@@ -22,157 +23,164 @@ from assistant.orders.confirm import confirm_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.receipt import order_receipt
 from assistant.orders.status import status_text
-from assistant.web.client_page import remember, render_client
-from assistant.web.deps import DB_SESSION
+from assistant.web.client_page import render_client, see_client
+from assistant.web.deps import SessionDep, StaffDep, wake_outbox
+from assistant.web.guards import MAX_ID
 from assistant.web.notice import saved, take_notice
-from assistant.web.security import client_for, current_staff, require_csrf
+from assistant.web.security import client_for, require_csrf
 from assistant.web.templating import render
 
 router = APIRouter(prefix="/clients/{client_id}", dependencies=[Depends(require_csrf)])
 MAX_NUMBER_TEXT = 20
+
 BASKET = "#korg"
 
 
-def _change(
-    request: Request,
-    session: Session,
-    staff: StaffUser,
-    client_id: int,
-    action: Callable[[], Any],
-    anchor: str | Callable[[Any], str] = BASKET,
-) -> Response:
-    """Run one service call for a client this staff member may see; redirect or explain.
+@dataclass(frozen=True)
+class ClientChange:
+    """One change to the basket of a client this staff member may see (404 otherwise)."""
 
-    The redirect lands on `anchor` (or `anchor(result)`): the part of the page the change is
-    about, so a tap does not make the page jump away from it."""
-    client = client_for(session, staff, client_id)
-    try:
-        result = action()
-    except ServiceError as refusal:
-        session.rollback()
-        return render_client(request, session, staff, client, 422, error=refusal.message)
-    where = anchor(result) if callable(anchor) else anchor
-    return RedirectResponse(f"/clients/{client.id}{where}", status_code=303)
+    request: Request
+    session: Session
+    staff: StaffUser
+    client: Client
+
+    def run(
+        self,
+        action: Callable[[], Any],
+        anchor: str | Callable[[Any], str] = BASKET,
+        *,
+        adds: bool = False,
+    ) -> Response:
+        """Run one service call; redirect, or explain a refusal on the page.
+
+        The redirect lands on `anchor` (or `anchor(result)`): the part of the page the change
+        is about, so a tap does not make the page jump away from it. `adds`: the result is a
+        line just put in the basket, shown under "Lagt i korgen"."""
+        try:
+            result = action()
+        except ServiceError as refusal:
+            self.session.rollback()
+            return render_client(
+                self.request, self.session, self.staff, self.client, 422, error=refusal.message
+            )
+        where = anchor(result) if callable(anchor) else anchor
+        if adds:
+            return saved(self.request, f"/clients/{self.client.id}", "", where, added=[result.id])
+        return see_client(self.request, self.client.id, where)
+
+
+def client_change(
+    client_id: int, request: Request, staff: StaffDep, session: SessionDep
+) -> ClientChange:
+    return ClientChange(request, session, staff, client_for(session, staff, client_id))
+
+
+ChangeDep = Annotated[ClientChange, Depends(client_change)]
 
 
 @router.post("/basket")
 def add_to_basket(
-    client_id: int,
-    request: Request,
-    product_id: int = Form(ge=1, le=2**31 - 1),
-    quantity: str = Form(max_length=MAX_NUMBER_TEXT),
-    spoken_text: str = Form("", max_length=500),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    product_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    quantity: Annotated[str, Form(max_length=MAX_NUMBER_TEXT)],
+    change: ChangeDep,
+    spoken_text: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Add a product with a quantity (a card or a + on a line of another page)."""
-    return _change(request, session, staff, client_id, lambda: _added(request, add_item(
-        session, client_id, product_id, quantity, spoken_text=spoken_text, actor=staff.id
-    )), anchor="#sok")  # fmt: skip
+    return change.run(
+        lambda: add_item(
+            change.session,
+            change.client.id,
+            product_id,
+            quantity,
+            spoken_text=spoken_text,
+            actor=change.staff.id,
+        ),
+        "#sok",
+        adds=True,
+    )
 
 
 @router.post("/choices/{line_id}")
 def choose_card(
-    client_id: int,
-    line_id: int,
-    request: Request,
-    product_id: int = Form(ge=1, le=2**31 - 1),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    line_id: int, product_id: Annotated[int, Form(ge=1, le=MAX_ID)], change: ChangeDep
 ) -> Response:
     """A tapped picture card of an open choice (or of a wish staff settle): that product, for
     the amount the client said. The page lands on the search with "Lagt i korgen" and the
     next open choice below it."""
-    return _change(request, session, staff, client_id, lambda: _added(request, choose(
-        session, client_id, line_id, product_id, actor=staff.id
-    )), anchor="#sok")  # fmt: skip
+    return change.run(
+        lambda: choose(
+            change.session, change.client.id, line_id, product_id, actor=change.staff.id
+        ),
+        "#sok",
+        adds=True,
+    )
 
 
 @router.post("/basket/{line_id}/others")
-def show_others(
-    client_id: int,
-    line_id: int,
-    request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
-) -> Response:
+def show_others(line_id: int, change: ChangeDep) -> Response:
     """ "Nej, visa andra": the next cards of an open choice, or a chosen line back to a choice."""
-    return _change(request, session, staff, client_id, lambda: reopen(
-        session, client_id, line_id, actor=staff.id
-    ), anchor=f"#val-{line_id}")  # fmt: skip
-
-
-def _added(request: Request, line: OrderLine) -> OrderLine:
-    remember(request, added=[line.id])
-    return line
+    return change.run(
+        lambda: reopen(change.session, change.client.id, line_id, actor=change.staff.id),
+        f"#val-{line_id}",
+    )
 
 
 @router.post("/basket/{line_id}/quantity")
 def change_quantity(
-    client_id: int,
-    line_id: int,
-    request: Request,
-    quantity: str = Form(max_length=MAX_NUMBER_TEXT),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    line_id: int, quantity: Annotated[str, Form(max_length=MAX_NUMBER_TEXT)], change: ChangeDep
 ) -> Response:
     """The − / + buttons post the new quantity (so a double tap does not count twice)."""
-    return _change(request, session, staff, client_id, lambda: set_quantity(
-        session, client_id, line_id, quantity, actor=staff.id
-    ), anchor=lambda line: f"#rad-{line.id}" if line else BASKET)  # fmt: skip
+    return change.run(
+        lambda: set_quantity(
+            change.session, change.client.id, line_id, quantity, actor=change.staff.id
+        ),
+        lambda line: f"#rad-{line.id}" if line else BASKET,
+    )
 
 
 @router.post("/basket/{line_id}/remove")
 def remove(
-    client_id: int,
     line_id: int,
-    request: Request,
-    back: str = Form("korg", pattern="^(korg|sok)$"),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    change: ChangeDep,
+    back: Annotated[str, Form(pattern="^(korg|sok)$")] = "korg",
 ) -> Response:
     """A basket line removed, or an open choice or wish skipped ("Hoppa över": `back=sok`)."""
-    return _change(request, session, staff, client_id, lambda: remove_line(
-        session, client_id, line_id, actor=staff.id
-    ), anchor=f"#{back}")  # fmt: skip
+    return change.run(
+        lambda: remove_line(change.session, change.client.id, line_id, actor=change.staff.id),
+        f"#{back}",
+    )
 
 
 @router.post("/basket/{line_id}/substitution")
 def substitution(
-    client_id: int,
-    line_id: int,
-    request: Request,
-    choice: str = Form(max_length=20),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    line_id: int, choice: Annotated[str, Form(max_length=20)], change: ChangeDep
 ) -> Response:
-    return _change(request, session, staff, client_id, lambda: set_substitution(
-        session, client_id, line_id, choice, actor=staff.id
-    ), anchor=f"#rad-{line_id}")  # fmt: skip
+    return change.run(
+        lambda: set_substitution(
+            change.session, change.client.id, line_id, choice, actor=change.staff.id
+        ),
+        f"#rad-{line_id}",
+    )
 
 
 @router.post("/slot")
-def choose_slot(
-    client_id: int,
-    request: Request,
-    slot_id: int = Form(),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
-) -> Response:
-    return _change(request, session, staff, client_id, lambda: book_slot(
-        session, client_id, slot_id, actor=staff.id
-    ), anchor="#sammanfattning")  # fmt: skip
+def choose_slot(slot_id: Annotated[int, Form()], change: ChangeDep) -> Response:
+    return change.run(
+        lambda: book_slot(change.session, change.client.id, slot_id, actor=change.staff.id),
+        "#sammanfattning",
+    )
 
 
 @router.post("/confirm")
 def confirm(
     client_id: int,
     request: Request,
-    idempotency_key: str = Form(min_length=1, max_length=100),
-    shown_total: int = Form(ge=0, le=100_000_000),
-    armed: str = Form("0", max_length=1),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    idempotency_key: Annotated[str, Form(min_length=1, max_length=100)],
+    shown_total: Annotated[int, Form(ge=0, le=100_000_000)],
+    staff: StaffDep,
+    session: SessionDep,
+    armed: Annotated[str, Form(max_length=1)] = "0",
 ) -> Response:
     """Place the order. The first tap only arms the button (without JavaScript, the server
     shows the armed button); the key from the shown summary makes a repeat the same order."""
@@ -187,9 +195,7 @@ def confirm(
         session.rollback()
         return render_client(request, session, staff, client, 422, error=refusal.message)
     session.commit()  # the outbox row must be visible before the worker is woken
-    worker = getattr(request.app.state, "outbox_worker", None)
-    if worker is not None:
-        worker.wake()
+    wake_outbox(request)
     return saved(request, f"/clients/{client.id}/orders/{order.id}", "Tack!")
 
 
@@ -201,13 +207,20 @@ def receipt(
     client_id: int,
     order_id: int,
     request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
 ) -> Response:
     client = client_for(session, staff, client_id)
     try:
         shown = order_receipt(session, client.id, order_id)
     except ServiceError:
         raise HTTPException(status_code=404, detail="Beställningen finns inte.") from None
-    return render(request, "receipt.html", staff=staff, client=client, receipt=shown,
-                  status=status_text(shown.status), thanks=take_notice(request))  # fmt: skip
+    return render(
+        request,
+        "receipt.html",
+        staff=staff,
+        client=client,
+        receipt=shown,
+        status=status_text(shown.status),
+        thanks=take_notice(request),
+    )

@@ -3,49 +3,32 @@ and a link to the store's settings), and the monthly statement per client (page 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Order, OrderLine, StaffUser
+from assistant.db.models import Order, StaffUser
+from assistant.orders import attention
 from assistant.orders.attention import cancel_order, retry_order
 from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
-from assistant.orders.slots import LOCAL_TZ
 from assistant.orders.statement import monthly_statement, monthly_statement_pdf
-from assistant.orders.status import OrderStatus, status_label
-from assistant.orders.store_channel import channel_problem
-from assistant.web.deps import DB_SESSION
-from assistant.web.security import client_for, current_staff, require_csrf, visible_clients
+from assistant.orders.status import status_label
+from assistant.web.deps import MonthDep, SessionDep, StaffDep, wake_outbox
+from assistant.web.security import client_for, require_csrf, visible_clients
 from assistant.web.templating import render
 
 router = APIRouter()
-MONTH_PATTERN = r"^\d{4}-\d{2}$"
 
 
 @router.get("/staff/queue")
-def waiting_for_staff(
-    request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
-) -> Response:
+def waiting_for_staff(request: Request, staff: StaffDep, session: SessionDep) -> Response:
     """Basket lines (from chat or voice) where the assistant could not pick the product."""
     client_ids = [client.id for client in visible_clients(session, staff)]
-    lines = session.scalars(
-        select(OrderLine)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(
-            OrderLine.status == "needs_staff",
-            Order.status == "basket",
-            Order.client_id.in_(client_ids),
-        )
-        .order_by(Order.client_id, OrderLine.id)
-    ).all()
+    lines = attention.waiting_for_staff(session, client_ids)
     return render(request, "queue.html", staff=staff, lines=lines)
 
 
@@ -55,7 +38,7 @@ class AttentionRow:
     total: str
     status: str
     last_error: str
-    store_problem: str | None  # what is wrong with the store's settings, if anything
+    store_problem: str | None
 
 
 DONE_TEXT = {
@@ -68,34 +51,28 @@ def _attention_page(
     request: Request, session: Session, staff: StaffUser, status_code: int = 200, **extra: object
 ) -> Response:
     client_ids = [client.id for client in visible_clients(session, staff)]
-    orders = session.scalars(
-        select(Order)
-        .where(Order.status == OrderStatus.NEEDS_ATTENTION, Order.client_id.in_(client_ids))
-        .order_by(Order.confirmed_at)
-    ).all()
     rows = [
-        AttentionRow(order, format_sek(order.total_ore), status_label(order.status),
-                     _last_error(order), channel_problem(order.store))
-        for order in orders
-    ]  # fmt: skip
-    return render(request, "attention.html", status_code=status_code, staff=staff, rows=rows,
-                  **extra)  # fmt: skip
-
-
-def _last_error(order: Order) -> str:
-    for event in reversed(order.events):
-        if event.action in ("needs_attention", "delivery_failed"):
-            return str((event.detail or {}).get("error", ""))
-    return ""
+        AttentionRow(
+            item.order,
+            format_sek(item.order.total_ore),
+            status_label(item.order.status),
+            item.last_error,
+            item.store_problem,
+        )
+        for item in attention.needing_attention(session, client_ids)
+    ]
+    return render(
+        request, "attention.html", status_code=status_code, staff=staff, rows=rows, **extra
+    )
 
 
 @router.get("/staff/attention")
 def orders_needing_attention(
     request: Request,
-    done: str | None = Query(None, pattern="^(retry|cancel)$"),
-    order: int | None = Query(None),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    staff: StaffDep,
+    session: SessionDep,
+    done: Annotated[str | None, Query(pattern="^(retry|cancel)$")] = None,
+    order: Annotated[int | None, Query()] = None,
 ) -> Response:
     """Orders the store has not received after the first quick attempts (the worker keeps
     trying in the background); staff retry, cancel or fix the store's settings."""
@@ -103,87 +80,59 @@ def orders_needing_attention(
     return _attention_page(request, session, staff, message=message)
 
 
-def _staff_action(
-    request: Request, session: Session, staff: StaffUser, order_id: int, done: str,
-    action: Callable[[int], object],
-) -> Response:  # fmt: skip
+STAFF_ACTIONS = {"retry": retry_order, "cancel": cancel_order}
+
+
+@router.post("/staff/attention/{order_id}/{done}", dependencies=[Depends(require_csrf)])
+def act_on_order(
+    order_id: int,
+    done: Annotated[str, Path(pattern="^(retry|cancel)$")],
+    request: Request,
+    staff: StaffDep,
+    session: SessionDep,
+) -> Response:
+    """Send an order needing attention again, or cancel it."""
     order = session.get(Order, order_id)
     if order is None:
         raise HTTPException(status_code=404, detail="Beställningen finns inte.")
     client_for(session, staff, order.client_id)  # 404 for another staff member's client
     try:
-        action(order.id)
+        STAFF_ACTIONS[done](session, order.id, actor=staff.id)
     except ServiceError as refusal:
         session.rollback()
         return _attention_page(request, session, staff, 422, error=refusal.message)
     session.commit()
-    worker = getattr(request.app.state, "outbox_worker", None)
-    if worker is not None and done == "retry":
-        worker.wake()
+    if done == "retry":
+        wake_outbox(request)
     return RedirectResponse(f"/staff/attention?done={done}&order={order.id}", status_code=303)
-
-
-@router.post("/staff/attention/{order_id}/retry", dependencies=[Depends(require_csrf)])
-def retry(
-    order_id: int,
-    request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
-) -> Response:
-    return _staff_action(request, session, staff, order_id, "retry",
-                         lambda oid: retry_order(session, oid, actor=staff.id))  # fmt: skip
-
-
-@router.post("/staff/attention/{order_id}/cancel", dependencies=[Depends(require_csrf)])
-def cancel(
-    order_id: int,
-    request: Request,
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
-) -> Response:
-    return _staff_action(request, session, staff, order_id, "cancel",
-                         lambda oid: cancel_order(session, oid, actor=staff.id))  # fmt: skip
-
-
-def _month(month: str | None) -> tuple[int, int]:
-    if not month:
-        today = datetime.now(LOCAL_TZ)
-        return today.year, today.month
-    year, number = month.split("-")
-    return int(year), int(number)
 
 
 @router.get("/clients/{client_id}/statement")
 def statement(
-    client_id: int,
-    request: Request,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    client_id: int, request: Request, staff: StaffDep, session: SessionDep, month: MonthDep
 ) -> Response:
     client = client_for(session, staff, client_id)
-    year, number = _month(month)
-    try:
-        data = monthly_statement(session, client.id, year, number)
-    except ServiceError as refusal:
-        raise HTTPException(status_code=422, detail=refusal.message) from None
-    return render(request, "statement.html", staff=staff, client=client, statement=data,
-                  month=f"{year:04d}-{number:02d}", sek=format_sek)  # fmt: skip
+    data = monthly_statement(session, client.id, *month)  # a refusal: the error page (422)
+    return render(
+        request,
+        "statement.html",
+        staff=staff,
+        client=client,
+        statement=data,
+        month="{:04d}-{:02d}".format(*month),
+        sek=format_sek,
+    )
 
 
 @router.get("/clients/{client_id}/statement.pdf")
 def statement_pdf(
-    client_id: int,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    staff: StaffUser = Depends(current_staff),
-    session: Session = DB_SESSION,
+    client_id: int, staff: StaffDep, session: SessionDep, month: MonthDep
 ) -> Response:
     client = client_for(session, staff, client_id)
-    year, number = _month(month)
-    try:
-        pdf = monthly_statement_pdf(session, client.id, year, number)
-    except ServiceError as refusal:
-        raise HTTPException(status_code=422, detail=refusal.message) from None
-    name = f"handla-{year:04d}-{number:02d}-kund-{client.id}.pdf"
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
+    pdf = monthly_statement_pdf(session, client.id, *month)
+    name = "handla-{:04d}-{:02d}-kund-{}.pdf".format(*month, client.id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )

@@ -4,8 +4,9 @@ page the tablet is locked to, which hides the staff menu and tools) in every pag
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
 from assistant.web.client_mode import client_mode_of
@@ -17,7 +18,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 
 
-def render(request: Request, name: str, status_code: int = 200, **context: object):
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("staff", None)
     context.setdefault("client_mode", client_mode_of(request.session))
     return templates.TemplateResponse(

@@ -63,11 +63,13 @@ def postgres_cluster(max_connections: int = 50) -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def new_database(socket_dir: Path) -> str:
-    """Create a fresh database in the cluster and return its SQLAlchemy URL."""
+def new_database(socket_dir: Path, template: str | None = None) -> str:
+    """Create a fresh database in the cluster (a copy of `template`, a database nobody is
+    connected to, when given) and return its SQLAlchemy URL."""
     import psycopg
 
     name = f"t_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(f"host={socket_dir} user=postgres dbname=postgres", autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
+        c.execute(f'CREATE DATABASE "{name}"{copy}')
     return f"postgresql+psycopg://postgres@/{name}?host={socket_dir}"

@@ -6,16 +6,17 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
-import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from assistant.db import make_engine, make_sessionmaker, session_scope
-from assistant.db.models import Client, DeliverySlot, Offer, Product, StaffUser, Store
+from assistant.db.models import Client, Offer, Product, StaffUser, Store
+from tests.helpers.seed import add_slot
+from tests.helpers.webhook import WebhookReceiver
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SECRET_ENV = "HANDLA_TEST_STORE_SECRET"
@@ -82,60 +83,22 @@ def shop(sessions, monkeypatch) -> Shop:
         other_client = Client(display_name="Bertil Ek", store_id=store.id)
         s.add_all([client, other_client])
 
-        def slot(hours: int, capacity: int, cutoff_hours: int = 12) -> DeliverySlot:
-            starts = NOW + timedelta(hours=hours)
-            sl = DeliverySlot(store_id=store.id, starts_at=starts, ends_at=starts + timedelta(hours=2),
-                              capacity=capacity, cutoff_at=starts - timedelta(hours=cutoff_hours))  # fmt: skip
-            s.add(sl)
-            return sl
-
-        slots = [slot(48, 2), slot(72, 1), slot(-3, 5), slot(6, 5)]
+        slots = [add_slot(s, store, NOW + timedelta(hours=hours), capacity)
+                 for hours, capacity in ((48, 2), (72, 1), (-3, 5), (6, 5))]  # fmt: skip
         s.flush()
         return Shop(store.id, other.id, client.id, other_client.id, staff.id, milk.id, bread.id,
                     apples.id, inactive.id, foreign.id, *(sl.id for sl in slots))  # fmt: skip
 
 
-class Receiver:
-    """A real HTTP server on 127.0.0.1 that answers 503 to the first `fail` posts."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.attempts = 0
-        self.fail = 0
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.attempts += 1
-                if receiver.fail:
-                    receiver.fail -= 1
-                    self.send_response(503)
-                else:
-                    receiver.received.append((dict(self.headers), body))
-                    self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/orders"
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    """A store's webhook that answers 503 to the first `receiver.fail` posts."""
+    with WebhookReceiver() as rec:
+        yield rec
 
 
 @pytest.fixture
-def receiver():
-    rec = Receiver()
-    yield rec
-    rec.server.shutdown()
-    rec.server.server_close()
-
-
-@pytest.fixture
-def webhook_shop(shop: Shop, sessions, receiver: Receiver) -> Shop:
+def webhook_shop(shop: Shop, sessions, receiver: WebhookReceiver) -> Shop:
     with session_scope(sessions) as s:
         s.get(Store, shop.store).order_target = receiver.url
     return shop

@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from assistant.adapters.sheet import OrderSheet, csv_cell
 from assistant.db import session_scope
 from assistant.db.models import Client, DeliverySlot, Order, OutboxMessage, Store
 from assistant.orders.basket import add_item, basket_for, price_order
@@ -20,6 +19,7 @@ from assistant.orders.confirm import confirm_order
 from assistant.orders.fee_report import fee_report_csv, monthly_fee_report
 from assistant.orders.money import format_sek
 from assistant.orders.pricing import FeeSchedule, PriceLine, client_fee_rows, price_basket
+from assistant.orders.sheet import OrderSheet, csv_cell
 from assistant.orders.statement import monthly_statement
 
 NBSP = "\u00a0"

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from actions import catalog
-from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
-from assistant.db.models import Client, DeliverySlot, Product, Store
+from assistant.db import make_engine, make_sessionmaker, session_scope
+from assistant.db.models import Client, Product, Store
 from assistant.orders.catalog_index import forget_indexes
+from tests.helpers.seed import add_slot
 
 PRODUCTS = [
     ("Mellanmjölk 1,5%", "Arla", 1790, "Mejeri"),
@@ -25,9 +26,10 @@ PRODUCTS = [
 
 
 @pytest.fixture
-def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
-    url = f"sqlite:///{tmp_path / 'handla.sqlite3'}"
-    upgrade_database(url)
+def shop(
+    migrated_sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[int]:
+    url = migrated_sqlite_url
     monkeypatch.setenv("HANDLA_DATABASE_URL", url)
     monkeypatch.setenv("HANDLA_DATA_DIR", str(tmp_path))
     catalog.sessions.cache_clear()
@@ -45,10 +47,7 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
                                 price_ore=price, department=department))  # fmt: skip
         client = Client(display_name="Åsa Öberg", store_id=store.id)
         session.add(client)
-        starts = datetime.now(UTC) + timedelta(days=2)
-        session.add(DeliverySlot(store_id=store.id, starts_at=starts, capacity=3,
-                                 ends_at=starts + timedelta(hours=2),
-                                 cutoff_at=starts - timedelta(hours=12)))  # fmt: skip
+        add_slot(session, store, datetime.now(UTC) + timedelta(days=2), capacity=3)
         session.flush()
         client_id = client.id
     yield client_id

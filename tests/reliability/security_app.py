@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -39,6 +42,16 @@ class World:
             data={"username": username, "password": password, "csrf_token": csrf(browser)},
             follow_redirects=False,
         )
+
+
+@contextmanager
+def running_world(url: str, tmp_path: Path, **client_options: Any) -> Iterator[World]:
+    """The seeded app on the migrated database at `url`, with a test client."""
+    client_id, product_id = seed(url)
+    app = make_app(url, tmp_path)
+    with TestClient(app, base_url=BASE, **client_options) as client:
+        yield World(app, client, client_id, product_id)
+    app.state.engine.dispose()
 
 
 def csrf(browser: TestClient, path: str = "/login") -> str:

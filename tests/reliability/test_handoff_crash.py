@@ -14,6 +14,7 @@ test holds the outbox row (an open UPDATE) so the worker cannot record what the 
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,6 @@ from pathlib import Path
 import pytest
 from handoff_support import (
     LEASE_SECONDS,
-    SECRET_ENV,
     MailStore,
     WebhookStore,
     confirm,
@@ -35,19 +35,12 @@ from handoff_support import (
     worker_env,
 )
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.adapters.channels import Channels
-from assistant.db import make_engine, make_sessionmaker, session_scope
+from assistant.db import session_scope
 from assistant.db.models import DeliveryAttempt
 from assistant.orders import resume_outbox
-
-
-@pytest.fixture
-def sessions(migrated_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv(SECRET_ENV, "butikens-hemlighet")
-    engine = make_engine(migrated_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 @pytest.fixture
@@ -98,8 +91,42 @@ def attempt_states(sessions) -> list[str]:
         return list(s.scalars(select(DeliveryAttempt.state).order_by(DeliveryAttempt.id)))
 
 
-WEBHOOK_STEPS = ["store-never-read-it", "store-has-it-no-answer", "answered-not-recorded",
-                 "recorded"]  # fmt: skip
+WEBHOOK_STEPS = [
+    "store-never-read-it",
+    "store-has-it-no-answer",
+    "answered-not-recorded",
+    "recorded",
+]
+
+
+def _kill_at(
+    step: str,
+    answered_step: str,
+    worker: subprocess.Popen[str],
+    store: WebhookStore | MailStore,
+    sessions: sessionmaker[Session],
+    order_id: int,
+    never_got: str,
+) -> None:
+    """Kill the worker process at `step` of a hand-off to `store` (which holds the request it
+    gets until released): after the attempt is recorded ("recorded"), after the store answered
+    but before that is recorded (`answered_step`), or while the store holds the request."""
+    try:
+        if step == "recorded":
+            wait_for(lambda: order_status(sessions, order_id) == "sent", what="the hand-off")
+            kill(worker)
+        else:
+            assert store.arrived.wait(20), never_got
+            if step == answered_step:
+                with holding_row(sessions, outbox_row(sessions, order_id)):
+                    store.release.set()
+                    assert store.answered.wait(10)
+                    kill(worker)
+            else:
+                kill(worker)
+                store.release.set()
+    finally:
+        kill(worker)
 
 
 @pytest.mark.parametrize("step", WEBHOOK_STEPS)
@@ -111,22 +138,15 @@ def test_webhook_store_gets_each_order_once_whatever_step_the_worker_dies_at(
     webhook.hold = step != "recorded"
     webhook.take_held = step != "store-never-read-it"
     worker = start_worker(worker_env(migrated_url, tmp_path))
-    try:
-        if step == "recorded":
-            wait_for(lambda: order_status(sessions, order_id) == "sent", what="the hand-off")
-            kill(worker)
-        else:
-            assert webhook.arrived.wait(20), "the store never got a request"
-            if step == "answered-not-recorded":
-                with holding_row(sessions, outbox_row(sessions, order_id)):
-                    webhook.release.set()
-                    assert webhook.answered.wait(10)
-                    kill(worker)
-            else:
-                kill(worker)
-                webhook.release.set()
-    finally:
-        kill(worker)
+    _kill_at(
+        step,
+        "answered-not-recorded",
+        worker,
+        webhook,
+        sessions,
+        order_id,
+        "the store never got a request",
+    )
     died_while = attempt_states(sessions)
     assert died_while == (["done"] if step == "recorded" else ["sending"])
 
@@ -150,22 +170,15 @@ def test_email_store_gets_at_most_one_repeat_with_the_same_message_id(
     mail.hold = step != "recorded"
     mail.take_held = step == "accepted-not-recorded"
     worker = start_worker(worker_env(migrated_url, tmp_path, mail))
-    try:
-        if step == "recorded":
-            wait_for(lambda: order_status(sessions, order_id) == "sent", what="the hand-off")
-            kill(worker)
-        else:
-            assert mail.arrived.wait(20), "the mail server never got the message"
-            if step == "accepted-not-recorded":
-                with holding_row(sessions, outbox_row(sessions, order_id)):
-                    mail.release.set()
-                    assert mail.answered.wait(10)
-                    kill(worker)
-            else:
-                kill(worker)
-                mail.release.set()
-    finally:
-        kill(worker)
+    _kill_at(
+        step,
+        "accepted-not-recorded",
+        worker,
+        mail,
+        sessions,
+        order_id,
+        "the mail server never got the message",
+    )
 
     assert restart(sessions, tmp_path, mail) == 0
     assert 1 <= len(mail.message_ids) <= 2

@@ -20,7 +20,7 @@ from assistant.adapters import DeliveryFailed, OrderSheet, SheetLine
 from assistant.adapters.channels import Channels
 from assistant.adapters.email import deliver_email
 from assistant.adapters.webhook import deliver_webhook
-from assistant.db import make_engine, make_sessionmaker, session_scope
+from assistant.db import session_scope
 from assistant.db.models import DeliveryAttempt, OutboxMessage
 from assistant.orders import start_outbox_worker
 from assistant.orders.outbox import hand_off_next
@@ -28,14 +28,6 @@ from assistant.orders.outbox import hand_off_next
 SHEET = OrderSheet(7, "Åsa Öberg", "Storgatan 1", "torsdag 10–12",
                    [SheetLine("101", "Mellanmjölk", "2", 2500)], {}, 2500)  # fmt: skip
 HTTP_HEADERS = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-
-
-@pytest.fixture
-def sessions(migrated_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv(SECRET_ENV, "butikens-hemlighet")
-    engine = make_engine(migrated_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def test_a_webhook_trickling_its_answer_is_cut_off_at_the_deadline(monkeypatch):

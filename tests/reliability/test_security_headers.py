@@ -8,22 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-from security_app import BASE, World, make_app, seed
+from security_app import World, running_world
 
-from assistant.db import upgrade_database
 from assistant.web.templating import STATIC_DIR, TEMPLATE_DIR
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    url = f"sqlite:///{tmp_path / 'handla.sqlite3'}"
-    upgrade_database(url)
-    client_id, product_id = seed(url)
-    app = make_app(url, tmp_path)
-    with TestClient(app, base_url=BASE) as client:
-        yield World(app, client, client_id, product_id)
-    app.state.engine.dispose()
+def world(migrated_sqlite_url: str, tmp_path: Path) -> Iterator[World]:
+    with running_world(migrated_sqlite_url, tmp_path) as world:
+        yield world
 
 
 def _policy(headers) -> dict[str, str]:

@@ -5,31 +5,26 @@ read-only database gives a Swedish 503 page and /api/health says so."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from security_app import BASE, World, csrf, make_app, seed
+from httpx import Response
+from security_app import BASE, World, csrf, make_app, running_world, seed
 from sqlalchemy.engine import make_url
 
-from assistant.db import upgrade_database
 from assistant.web.admin_catalog import safe_file_name
+from tests.helpers.catalog_upload import upload_catalog
 
 HUGE = ["99999999999999999999999", str(2**63), str(2**63 - 1), str(2**31), str(-(2**63) - 1)]
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    url = f"sqlite:///{tmp_path / 'handla.sqlite3'}"
-    upgrade_database(url)
-    client_id, product_id = seed(url)
-    app = make_app(url, tmp_path)
-    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as client:
-        yield World(app, client, client_id, product_id)
-    app.state.engine.dispose()
+def world(migrated_sqlite_url: str, tmp_path: Path) -> Iterator[World]:
+    with running_world(migrated_sqlite_url, tmp_path, raise_server_exceptions=False) as world:
+        yield world
 
 
 @pytest.mark.parametrize("huge", HUGE)
@@ -83,20 +78,8 @@ def test_deeply_nested_json_is_refused(world: World) -> None:
     assert _chat(world, content=json.dumps({"text": [[[[["hej"]]]]]})).status_code == 422
 
 
-def _upload(world: World, name: str, body: bytes, store: str = "Testbutiken"):
-    """Upload; the import's page once the import has ended (or the refusal)."""
-    token = csrf(world.client, "/admin/catalog")
-    response = world.client.post("/admin/catalog", data={"csrf_token": token, "store": store},
-                                 files={"file": (name, body, "text/csv")},
-                                 follow_redirects=False)  # fmt: skip
-    if response.status_code != 303:
-        return response
-    deadline = time.monotonic() + 120
-    while True:
-        page = world.client.get(response.headers["location"])
-        if "data-import-status" not in page.text or time.monotonic() > deadline:
-            return page
-        time.sleep(0.1)
+def _upload(world: World, name: str, body: bytes, store: str = "Testbutiken") -> Response:
+    return upload_catalog(world.client, csrf(world.client, "/admin/catalog"), name, body, store)
 
 
 def test_catalog_uploads_with_odd_names_fields_and_nesting(world: World) -> None:

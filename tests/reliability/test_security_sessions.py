@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from security_app import BASE, World, csrf, make_app, seed
+from security_app import BASE, World, csrf, make_app, running_world, seed
 from sqlalchemy import select
 
 from assistant.db import session_scope
@@ -21,11 +21,8 @@ OWN_PAGE = {"origin": "http://testserver"}  # the test client's WebSocket host i
 
 @pytest.fixture
 def world(migrated_url: str, tmp_path: Path) -> Iterator[World]:
-    client_id, product_id = seed(migrated_url)
-    app = make_app(migrated_url, tmp_path)
-    with TestClient(app, base_url=BASE) as client:
-        yield World(app, client, client_id, product_id)
-    app.state.engine.dispose()
+    with running_world(migrated_url, tmp_path) as world:
+        yield world
 
 
 def _log_out(browser: TestClient) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from security_app import BASE, World, make_app, seed
+from security_app import BASE, World, make_app, running_world
 from sqlalchemy import update
 
 from assistant.db import session_scope
@@ -18,11 +18,8 @@ from assistant.web.security import ACCOUNT_FAILURES, ADDRESS_FAILURES, THROTTLE_
 
 @pytest.fixture
 def world(migrated_url: str, tmp_path: Path) -> Iterator[World]:
-    client_id, product_id = seed(migrated_url)
-    app = make_app(migrated_url, tmp_path)
-    with TestClient(app, base_url=BASE) as client:
-        yield World(app, client, client_id, product_id)
-    app.state.engine.dispose()
+    with running_world(migrated_url, tmp_path) as world:
+        yield world
 
 
 def _guess(world: World, username: str = "anna", times: int = 1) -> list[int]:

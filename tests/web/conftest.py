@@ -1,96 +1,22 @@
-"""A web app on a migrated database, with two staff members, an admin and two clients."""
+"""A web app on a migrated database, with two staff members, an admin and two clients
+(tests/helpers/seed.py)."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant.config import load_settings
-from assistant.db import make_engine, make_sessionmaker, session_scope
-from assistant.db.models import Client, Offer, Product, StaffUser, Store
 from assistant.web.app import create_app
-from assistant.web.security import hash_password
-
-PASSWORD = "rätt-lösenord-123"
-
-
-def _product(name: str, brand: str, size: str, ml_or_g: tuple[int, str], price_ore: int, dept: str):
-    amount, unit = ml_or_g
-    return Product(
-        key=f"{name}-{size}", name=name, brand=brand, size_text=size, size_amount=amount,
-        size_unit=unit, price_ore=price_ore, department=dept,
-    )  # fmt: skip
-
-
-def demo_store() -> Store:
-    """A small demo catalog: three breads (one on offer) and milk in two sizes."""
-    store = Store(name="Testbutiken", order_channel="file", order_target="testbutiken",
-                  picking_fee_ore=4900, delivery_fee_ore=2900, invoice_fee_ore=1900)  # fmt: skip
-    lingon = _product("Lingongrova", "Pågen", "500g", (500, "g"), 2995, "Bröd")
-    lingon.offers = [Offer(kind="multibuy", quantity=2, price_ore=5000, label="2 för 50 kr")]
-    store.products = [
-        _product("Skogaholmslimpa", "Pågen", "775g", (775, "g"), 3295, "Bröd"),
-        lingon,
-        _product("Formfranska", "Skogaholm", "600g", (600, "g"), 2595, "Bröd"),
-        _product("Mellanmjölk 1,5%", "Arla", "1l", (1000, "ml"), 1495, "Mejeri"),
-        _product("Mellanmjölk 1,5%", "Arla", "1,5l", (1500, "ml"), 1995, "Mejeri"),
-        _product("Standardmjölk 3%", "Arla", "1l", (1000, "ml"), 1595, "Mejeri"),
-    ]
-    return store
-
-
-@dataclass
-class WebWorld:
-    client: TestClient
-    anna_client_id: int
-    bertil_client_id: int
-
-    def csrf(self, path: str = "/login") -> str:
-        page = self.client.get(path)
-        match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
-
-    def login(self, username: str, password: str = PASSWORD):
-        token = self.csrf()
-        return self.client.post(
-            "/login",
-            data={"username": username, "password": password, "csrf_token": token},
-            follow_redirects=False,
-        )
-
-
-def seed_world(url: str) -> tuple[int, int]:
-    """Staff anna and bertil, admin chef (all with PASSWORD), clients Greta (anna's) and Harry."""
-    engine = make_engine(url)
-    password_hash = hash_password(PASSWORD)
-    with session_scope(make_sessionmaker(engine)) as session:
-        anna = StaffUser(username="anna", password_hash=password_hash)
-        bertil = StaffUser(username="bertil", password_hash=password_hash)
-        admin = StaffUser(username="chef", password_hash=password_hash, role="admin")
-        store = demo_store()
-        greta = Client(display_name="Greta", staff=[anna], store=store)
-        harry = Client(display_name="Harry", staff=[bertil], store=store)
-        session.add_all([anna, bertil, admin, greta, harry])
-        session.flush()
-        ids = greta.id, harry.id
-    engine.dispose()
-    return ids
+from tests.helpers.seed import WebWorld, seed_world
 
 
 @pytest.fixture
-def seeder():
-    """`seed_world` for tests in other modules (conftest is not importable as a module)."""
-    return seed_world
-
-
-@pytest.fixture
-def web(migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> WebWorld:
+def web(migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebWorld]:
     monkeypatch.setenv("HANDLA_DATA_DIR", str(tmp_path / "data"))
     empty_catalog = tmp_path / "catalog"  # auth tests need no products
     empty_catalog.mkdir()

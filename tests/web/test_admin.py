@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from httpx import Response
+
+from tests.helpers.catalog_upload import upload_catalog
+
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 FEES = {
     "picking_fee_ore": "59",
@@ -116,20 +119,8 @@ def test_admin_sets_how_the_store_receives_orders(web: WebWorld) -> None:
     assert 'value="order@butik.se"' in web.client.get("/admin/stores").text
 
 
-def _upload(web: WebWorld, name: str, body: bytes, store: str = ""):
-    """Upload, then the import's page once the import (running beside the app) has ended."""
-    token = web.csrf("/staff/clients")
-    response = web.client.post("/admin/catalog", data={"csrf_token": token, "store": store},
-                               files={"file": (name, body, "text/csv")},
-                               follow_redirects=False)  # fmt: skip
-    if response.status_code != 303:
-        return response
-    deadline = time.monotonic() + 120
-    while True:
-        page = web.client.get(response.headers["location"])
-        if "data-import-status" not in page.text or time.monotonic() > deadline:
-            return page
-        time.sleep(0.1)
+def _upload(web: WebWorld, name: str, body: bytes, store: str = "") -> Response:
+    return upload_catalog(web.client, web.csrf("/staff/clients"), name, body, store)
 
 
 def test_admin_imports_a_catalog_and_sees_the_bad_rows(web: WebWorld) -> None:

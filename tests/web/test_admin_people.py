@@ -11,7 +11,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import Client, Order, OrderLine, PurchaseHistory, StaffUser
 
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 NEW_CLIENT = {"display_name": "Ingrid B", "store_id": "1", "substitution": "none",
               "speech_rate": "0.8", "staff_id": "1"}  # fmt: skip

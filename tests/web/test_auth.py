@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 
 def test_pages_need_login(web: WebWorld) -> None:

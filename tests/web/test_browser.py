@@ -1,23 +1,18 @@
 """The tablet and staff pages in real Chromium (Playwright), with axe-core and screenshots.
 
 The app runs under uvicorn in a subprocess on a free 127.0.0.1 port with a temp data dir and
-the small demo catalog from conftest. Every page is screenshotted at 1024×768 and 800×1280
+the small demo catalog of tests/helpers/seed.py. Every page is screenshotted at 1024×768 and 800×1280
 into artifacts/screenshots/ and checked with axe-core (no serious or critical violations).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
-import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -41,55 +36,16 @@ from tests.helpers.browser import (
     running_app,
     screenshot,
 )
+from tests.helpers.seed import seed_world
+from tests.helpers.webhook import WebhookReceiver
 
 pytestmark = pytest.mark.browser
 
 SECRET_ENV = "HANDLA_TEST_STORE_SECRET"
 WEBHOOK_SECRET = "butikens-hemlighet-för-testet"
-SIGNATURE = "X-Handla-Signature"
 # what the demo store's feed says beyond conftest's: jämförpris, eco label, a missing size
 COMPARE = {"Skogaholmslimpa": (4252, "kr/kg"), "Lingongrova": (5990, "kr/kg"),
            "Mellanmjölk 1,5%": (1495, "kr/l")}  # fmt: skip
-
-
-class Receiver:
-    """A store's webhook endpoint on 127.0.0.1 that refuses its first `failures` posts."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.accepted: list[tuple[dict, str]] = []
-        self.refused = 0
-        self.bad_signatures = 0
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                expected = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), body,
-                                                hashlib.sha256).hexdigest()  # fmt: skip
-                if not hmac.compare_digest(self.headers.get(SIGNATURE, ""), expected):
-                    receiver.bad_signatures += 1
-                    self.send_response(401)
-                elif receiver.refused < receiver.failures:
-                    receiver.refused += 1
-                    self.send_response(500)
-                else:
-                    receiver.accepted.append(
-                        (json.loads(body), self.headers.get("Idempotency-Key", ""))
-                    )
-                    self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/orders"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _prepare_store(url: str, webhook_url: str) -> None:
@@ -124,17 +80,17 @@ def _prepare_store(url: str, webhook_url: str) -> None:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    store = Receiver(failures=2)
-    yield store
-    store.close()
+def receiver() -> Iterator[WebhookReceiver]:
+    """The store refuses the first two posts (500); every post must carry its signature."""
+    with WebhookReceiver(fail=2, secret=WEBHOOK_SECRET, refuse_status=500) as store:
+        yield store
 
 
 @pytest.fixture
-def live(tmp_path: Path, seeder, receiver: Receiver) -> Iterator[tuple[LiveApp, int]]:
+def live(tmp_path: Path, receiver: WebhookReceiver) -> Iterator[tuple[LiveApp, int]]:
     """The app, with a store that hands orders to the test's webhook."""
     prepare = functools.partial(_prepare_store, webhook_url=receiver.url)
-    with running_app(tmp_path, seeder, prepare, HANDLA_OUTBOX_LEASE_SECONDS="15",
+    with running_app(tmp_path, seed_world, prepare, HANDLA_OUTBOX_LEASE_SECONDS="15",
                      **{SECRET_ENV: WEBHOOK_SECRET}) as running:  # fmt: skip
         yield running
 
@@ -200,7 +156,7 @@ def _tap(page, target) -> None:
         target.click()
 
 
-def _wait_for_hand_off(receiver: Receiver, seconds: float = 150) -> None:
+def _wait_for_hand_off(receiver: WebhookReceiver, seconds: float = 150) -> None:
     """Until the store has the order (the app's outbox worker retries with back-off), then a
     little longer: a second delivery would show up within the worker's next rounds."""
     deadline = time.monotonic() + seconds
@@ -218,7 +174,7 @@ def _card(page, name: str):
 
 
 def test_staff_and_client_order_by_touch_and_the_store_gets_it_once(
-    live: tuple[LiveApp, int], receiver: Receiver
+    live: tuple[LiveApp, int], receiver: WebhookReceiver
 ) -> None:
     app, client_id = live
     base = app.base
@@ -418,13 +374,13 @@ def test_staff_and_client_order_by_touch_and_the_store_gets_it_once(
 
 
 def test_an_order_confirmed_just_before_a_crash_reaches_the_store_once(
-    live: tuple[LiveApp, int], receiver: Receiver, page
+    live: tuple[LiveApp, int], receiver: WebhookReceiver, page
 ) -> None:
     """On a landscape tablet (1024×768): the search, what it added and the summary are on the
     screen where each post lands; the app is killed right after the confirm."""
     app, client_id = live
     base = app.base
-    receiver.failures = 0
+    receiver.fail = 0
     page.clock.install()  # real time flows; the pause before the second tap is fast-forwarded
     log_in(page, base, "anna")
     page.goto(f"{base}/clients/{client_id}")

@@ -27,6 +27,7 @@ from tests.helpers.browser import (
     running_app,
     screenshot,
 )
+from tests.helpers.seed import seed_world
 from tests.helpers.voice_browser import (
     PROBE,
     chromium_page,
@@ -41,7 +42,7 @@ SPEECH = "två liter mellanmjölk och en limpa"
 SENTENCES = 3  # of the answer when Rasa is not running
 
 
-def _running_app(tmp_path: Path, seeder, models_dir: Path, hands_free: bool = True):  # noqa: ANN202
+def _running_app(tmp_path: Path, models_dir: Path, hands_free: bool = True):  # noqa: ANN202
     """The app on a seeded database, and the id of anna's client Greta."""
 
     def prepare(url: str) -> None:
@@ -51,7 +52,7 @@ def _running_app(tmp_path: Path, seeder, models_dir: Path, hands_free: bool = Tr
                 set_hands_free(session.get(Client, client_id_of(url)), False)
             engine.dispose()
 
-    return running_app(tmp_path, seeder, prepare, HANDLA_MODELS_DIR=str(models_dir))
+    return running_app(tmp_path, seed_world, prepare, HANDLA_MODELS_DIR=str(models_dir))
 
 
 def client_id_of(url: str) -> int:
@@ -64,9 +65,9 @@ def client_id_of(url: str) -> int:
 
 
 @pytest.fixture
-def voice_live(tmp_path: Path, seeder, swedish_models_dir: Path) -> Iterator[tuple[LiveApp, int]]:
+def voice_live(tmp_path: Path, swedish_models_dir: Path) -> Iterator[tuple[LiveApp, int]]:
     """The app with the small real models under the Swedish names (voice on, hands-free)."""
-    with _running_app(tmp_path, seeder, swedish_models_dir) as running:
+    with _running_app(tmp_path, swedish_models_dir) as running:
         yield running
 
 
@@ -190,12 +191,15 @@ def test_the_clients_words_stop_the_spoken_answer(
 
 
 def test_with_hands_free_off_the_text_waits_for_staff(
-    tmp_path: Path, seeder, swedish_models_dir: Path
+    tmp_path: Path, swedish_models_dir: Path
 ) -> None:
     """Chromium's fake microphone plays Swedish speech into the page's AudioWorklet; the text
     Vosk heard waits for staff to send it; the answer is spoken (WAV chunks the page plays)."""
     with (
-        _running_app(tmp_path, seeder, swedish_models_dir, hands_free=False) as (app, client_id),
+        _running_app(tmp_path, swedish_models_dir, hands_free=False) as (
+            app,
+            client_id,
+        ),
         _page(_track(tmp_path, SPEECH)) as page,
     ):
         _open_client(page, app, client_id)
@@ -220,9 +224,9 @@ def test_with_hands_free_off_the_text_waits_for_staff(
         _spoken_chunks(page, SENTENCES)
 
 
-def test_voice_off_says_why_in_plain_words(tmp_path: Path, seeder) -> None:
+def test_voice_off_says_why_in_plain_words(tmp_path: Path) -> None:
     with (
-        _running_app(tmp_path, seeder, tmp_path / "no-models") as (app, client_id),
+        _running_app(tmp_path, tmp_path / "no-models") as (app, client_id),
         _page() as page,
     ):
         log_in(page, app.base, "anna", PASSWORD)

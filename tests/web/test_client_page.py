@@ -14,7 +14,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import DeliverySlot, Order, OrderLine
 
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 PASSWORD = "rätt-lösenord-123"
 

@@ -19,7 +19,7 @@ from assistant.orders.booking import book_slot
 from assistant.orders.confirm import confirm_order
 
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 UNSET = "HANDLA_TEST_SECRET_THAT_IS_NOT_SET"
 

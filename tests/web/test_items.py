@@ -13,7 +13,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import Product, PurchaseHistory
 
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 
 def _search(web: WebWorld, client_id: int, text: str, **extra: str):

@@ -15,7 +15,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import AuditEvent, DeliverySlot, Order, OrderLine, OutboxMessage, Product
 
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 NBSP = "\u00a0"
 

@@ -24,7 +24,7 @@ from assistant.web.app import create_app
 from assistant.web.security import hash_password
 
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 NBSP = "\u00a0"
 PASSWORD = "rätt-lösenord-123"

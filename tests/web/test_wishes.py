@@ -11,7 +11,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.orders import add_wish
 
 if TYPE_CHECKING:
-    from conftest import WebWorld
+    from tests.helpers.seed import WebWorld
 
 
 def _post(web: WebWorld, path: str, **data: str):

@@ -9,6 +9,8 @@ with foreign keys on, null or refuse what points at them); SQLite takes a column
 ADD COLUMN, so there the column is written out in full. delivery_slot is copied (see below).
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -83,7 +85,7 @@ def _create_pattern_table() -> None:
     )
 
 
-def _add_pattern_id(batch) -> None:
+def _add_pattern_id(batch: Any) -> None:
     batch.add_column(sa.Column("pattern_id", sa.Integer()))
     batch.create_foreign_key(
         "fk_delivery_slot_pattern_id_slot_pattern",
@@ -101,7 +103,7 @@ def _upgrade_sqlite() -> None:
     _copy_delivery_slot(_add_pattern_id)
 
 
-def _copy_delivery_slot(change) -> None:
+def _copy_delivery_slot(change: Any) -> None:
     """SQLite: a foreign key is a table constraint only a copy of the table can take or lose.
     Dropping the old delivery_slot (foreign keys on) sets every order's slot_id to NULL, so
     they are kept aside and put back (the copy keeps the slot ids)."""

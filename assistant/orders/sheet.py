@@ -108,6 +108,8 @@ class OrderSheet:
         rows += [f"Avgift {n}: {format_sek(a)}" for n, a in self.fees.items()]
         rows.append(f"Totalt: {format_sek(self.total)}")
         unit = f" ({self.unit})" if self.unit else ""
-        rows += [f"Avgift {n}, faktureras kommunen{unit}: {format_sek(a)}"
-                 for n, a in self.municipality_fees.items()]  # fmt: skip
+        rows += [
+            f"Avgift {n}, faktureras kommunen{unit}: {format_sek(a)}"
+            for n, a in self.municipality_fees.items()
+        ]
         return "\n".join(rows) + "\n"
