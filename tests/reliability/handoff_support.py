@@ -245,13 +245,21 @@ def outbox_row(sessions, order_id: int) -> int:
         return s.scalar(select(OutboxMessage.id).where(OutboxMessage.order_id == order_id))
 
 
-def worker_env(database_url: str, data_dir: Path, mail: MailStore | None = None) -> dict:
+def worker_env(
+    database_url: str,
+    data_dir: Path,
+    mail: MailStore | None = None,
+    lease_seconds: float = LEASE_SECONDS,
+) -> dict:
+    """The worker processes' environment. The short default lease lets the crash tests take a
+    dead worker's order over quickly; a test that kills nobody passes a long one, so a healthy
+    worker slowed by a busy machine is not taken for dead."""
     return {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "HANDLA_DATABASE_URL": database_url,
         "HANDLA_DATA_DIR": str(data_dir),
-        "HANDLA_OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
+        "HANDLA_OUTBOX_LEASE_SECONDS": str(lease_seconds),
         "HANDLA_OUTBOX_WORKERS": "2",
         "HANDLA_SMTP_HOST": "127.0.0.1",
         "HANDLA_SMTP_PORT": str(mail.port if mail else 1),

@@ -21,6 +21,7 @@ from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import DeliveryAttempt, Order
 
 ORDERS_PER_STORE = 6
+LEASE_SECONDS = 60  # nobody dies here: no hand-off may look abandoned on a busy machine
 
 
 def _sent(sessions) -> int:
@@ -36,7 +37,7 @@ def test_two_processes_hand_each_order_over_once(migrated_url: str, tmp_path: Pa
     processes = []
     try:
         shop = seed_shop(sessions, webhook.url, clients_per_store=ORDERS_PER_STORE)
-        processes = start_workers(worker_env(migrated_url, tmp_path, mail), count=2)
+        processes = start_workers(worker_env(migrated_url, tmp_path, mail, LEASE_SECONDS), count=2)
         for n in range(ORDERS_PER_STORE):  # while both processes look for work
             for store in (shop.webhook_store, shop.mail_store, shop.file_store):
                 confirm(sessions, shop, store, n)
