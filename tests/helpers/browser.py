@@ -4,6 +4,7 @@ in."""
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -144,10 +145,16 @@ def chromium_page(
             browser.close()
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text()
+
+
 def axe_problems(page: Any) -> list[str]:
     """axe-core's serious and critical findings on the page (AXE must exist)."""
-    page.evaluate(AXE.read_text())  # as DevTools would: a <script> tag would break the CSP
-    result = page.evaluate("async () => await axe.run(document)")
+    if not page.evaluate("typeof axe !== 'undefined'"):  # once per loaded document
+        page.evaluate(_axe_source())  # as DevTools would: a <script> tag would break the CSP
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']]}"
         for v in result["violations"]
