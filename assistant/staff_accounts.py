@@ -55,6 +55,11 @@ def dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
+def staff_members(session: Session) -> list[StaffUser]:
+    """Every staff account, by user name."""
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+
 def no_staff_yet(session: Session) -> bool:
     return not session.scalar(select(func.count()).select_from(StaffUser))
 

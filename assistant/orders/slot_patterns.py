@@ -187,6 +187,28 @@ class PatternChange:
         return ""
 
 
+def store_patterns(session: Session, store_id: int) -> list[SlotPattern]:
+    """A store's weekly times, Monday first, earliest first."""
+    return list(
+        session.scalars(
+            select(SlotPattern)
+            .where(SlotPattern.store_id == store_id)
+            .order_by(SlotPattern.weekday, SlotPattern.starts)
+        )
+    )
+
+
+def upcoming_slots(session: Session, store_id: int, now: datetime) -> list[DeliverySlot]:
+    """A store's slots that have not ended, booked or not, earliest first (the admin's list)."""
+    return list(
+        session.scalars(
+            select(DeliverySlot)
+            .where(DeliverySlot.store_id == store_id, DeliverySlot.ends_at > now)
+            .order_by(DeliverySlot.starts_at)
+        )
+    )
+
+
 def pattern_label(pattern: SlotPattern) -> str:
     """ "måndag 10–12"."""
     return f"{WEEKDAYS[pattern.weekday]} {clock(pattern.starts)}–{clock(pattern.ends)}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import InvalidOperation
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import ORDER_CHANNELS, Store
@@ -27,6 +28,11 @@ FEE_FIELDS = {
 }
 OPTIONAL = {"picking_free_from_ore", "delivery_free_from_ore"}
 """Left empty: the fee is always charged (0: the fee is never charged)."""
+
+
+def all_stores(session: Session) -> list[Store]:
+    """Every store, by name (the admin's lists and choices)."""
+    return list(session.scalars(select(Store).order_by(Store.name)))
 
 
 def get_store(session: Session, store_id: int) -> Store:

@@ -10,13 +10,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import StaffUser, Store
 from assistant.orders.errors import ServiceError
 from assistant.orders.store_channel import CHANNEL_LABELS, channel_problem, outgoing_folder
-from assistant.orders.store_settings import FEE_FIELDS, fee_text, get_store, set_channel, set_fees
+from assistant.orders.store_settings import (
+    FEE_FIELDS,
+    all_stores,
+    fee_text,
+    get_store,
+    set_channel,
+    set_fees,
+)
 from assistant.web.deps import AdminDep, SessionDep
 from assistant.web.notice import saved, take_notice
 from assistant.web.security import require_csrf
@@ -58,7 +64,7 @@ def _folder(data_dir: Path, store: Store) -> str | None:
 
 
 def _page(request: Request, session: Session, staff: StaffUser, **extra: Any) -> Response:
-    stores = list(session.scalars(select(Store).order_by(Store.name)))
+    stores = all_stores(session)
     data_dir = request.app.state.settings.data_dir
     forms = [
         (

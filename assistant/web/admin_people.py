@@ -10,15 +10,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import clients as service
 from assistant.clients import PAYER_LABELS, PAYMENT_LABELS, SPEECH_RATES, ClientInput
-from assistant.db.models import Client, StaffUser, Store
+from assistant.db.models import Client, StaffUser
 from assistant.orders.basket import SUBSTITUTION_LABELS
 from assistant.orders.errors import NotFound, ServiceError
-from assistant.staff_accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS, create_account, set_active
+from assistant.orders.store_settings import all_stores
+from assistant.staff_accounts import (
+    MIN_PASSWORD_LENGTH,
+    ROLE_LABELS,
+    create_account,
+    set_active,
+    staff_members,
+)
 from assistant.voice.client_setting import HANDS_FREE
 from assistant.web.deps import AdminDep, SessionDep
 from assistant.web.notice import saved, take_notice
@@ -62,8 +68,8 @@ def _shown_again(session: Session, form: ClientInput) -> SimpleNamespace:
 
 def _form_context(session: Session) -> dict[str, object]:
     return {
-        "stores": list(session.scalars(select(Store).order_by(Store.name))),
-        "staff_members": list(session.scalars(select(StaffUser).order_by(StaffUser.username))),
+        "stores": all_stores(session),
+        "staff_members": staff_members(session),
         "substitutions": SUBSTITUTION_LABELS,
         "speech_rates": SPEECH_RATES,
         "payers": PAYER_LABELS,
@@ -209,7 +215,7 @@ def delete_client(
 def _staff_page(
     request: Request, session: Session, staff: StaffUser, status_code: int = 200, **extra: object
 ) -> Response:
-    members = list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
+    members = staff_members(session)
     return render(
         request,
         "admin_staff.html",

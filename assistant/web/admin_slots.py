@@ -15,10 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import DeliverySlot, SlotPattern, StaffUser, Store
+from assistant.db.models import StaffUser, Store
 from assistant.orders.errors import ServiceError
 from assistant.orders.slot_patterns import (
     PatternFields,
@@ -29,6 +28,8 @@ from assistant.orders.slot_patterns import (
     get_pattern,
     pattern_label,
     set_slot_capacity,
+    store_patterns,
+    upcoming_slots,
     update_pattern,
 )
 from assistant.orders.slots import WEEKDAYS, as_utc, cutoff_label, slot_label
@@ -65,16 +66,8 @@ def _page(
     status_code: int = 200,
     **extra: object,
 ) -> Response:
-    patterns = session.scalars(
-        select(SlotPattern)
-        .where(SlotPattern.store_id == store.id)
-        .order_by(SlotPattern.weekday, SlotPattern.starts)
-    ).all()
-    slots = session.scalars(
-        select(DeliverySlot)
-        .where(DeliverySlot.store_id == store.id, DeliverySlot.ends_at > datetime.now(UTC))
-        .order_by(DeliverySlot.starts_at)
-    ).all()
+    patterns = store_patterns(session, store.id)
+    slots = upcoming_slots(session, store.id, datetime.now(UTC))
     rows = [
         SlotRow(
             s.id,
