@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from assistant.db import session_scope
 from assistant.db.models import Client, StaffUser
+from assistant.staff_access import may_see
 from assistant.voice.client_setting import hands_free
 from assistant.voice.engines import LazyEngines, VoiceEngines, engines_for_models_dir
 from assistant.voice.recordings import (
@@ -22,7 +23,7 @@ from assistant.voice.recordings import (
 from assistant.voice.routes import voice_router
 from assistant.voice.vocabulary import recognition_words
 from assistant.web.deps import SessionDep, StaffDep
-from assistant.web.security import client_for, may_see, require_csrf, socket_access
+from assistant.web.security import client_for, require_csrf, socket_access
 from assistant.web.templating import templates
 
 recording_router = APIRouter()

@@ -11,6 +11,14 @@ from assistant.db.models import Client
 from assistant.orders.catalog_index import MAX_ITEM_TEXT
 from assistant.orders.errors import ServiceError
 from assistant.orders.intake import search_for_line, take_text
+from assistant.staff_access import (
+    authenticate,
+    login_wait,
+    record_login_failure,
+    visible_clients,
+    wait_message,
+)
+from assistant.staff_accounts import verify_password
 from assistant.web.client_mode import client_mode_of, end_client_mode, start_client_mode
 from assistant.web.client_page import (
     intake_notes,
@@ -21,17 +29,11 @@ from assistant.web.client_page import (
 from assistant.web.deps import SessionDep, StaffDep
 from assistant.web.notice import saved
 from assistant.web.security import (
-    authenticate,
     client_address,
     client_for,
     log_in,
     log_out,
-    login_wait,
-    record_login_failure,
     require_csrf,
-    verify_password,
-    visible_clients,
-    wait_message,
 )
 from assistant.web.templating import render
 

@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.db import session_scope
 from assistant.orders.errors import NotFound, ServiceError
+from assistant.staff_access import SESSION_LIFETIME
 from assistant.staff_accounts import FIRST_RUN_HINT, no_staff_yet
 from assistant.web import (
     admin,
@@ -30,7 +31,7 @@ from assistant.web import (
 )
 from assistant.web.client_mode import ClientModeGuard
 from assistant.web.guards import BAD_INPUT
-from assistant.web.security import SESSION_LIFETIME, LoginRequired
+from assistant.web.security import LoginRequired
 from assistant.web.templating import STATIC_DIR, render
 
 

@@ -17,8 +17,9 @@ from assistant.orders.errors import ServiceError
 from assistant.orders.money import format_sek
 from assistant.orders.statement import monthly_statement, monthly_statement_pdf
 from assistant.orders.status import status_label
+from assistant.staff_access import visible_clients
 from assistant.web.deps import MonthDep, SessionDep, StaffDep, wake_outbox
-from assistant.web.security import client_for, require_csrf, visible_clients
+from assistant.web.security import client_for, require_csrf
 from assistant.web.templating import render
 
 router = APIRouter()

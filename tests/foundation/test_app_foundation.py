@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from assistant.db import session_scope
 from assistant.db.models import StaffUser
+from assistant.staff_accounts import hash_password
 from assistant.web.app import create_app
-from assistant.web.security import hash_password
 
 
 def test_health_and_picture(tmp_path, monkeypatch) -> None:

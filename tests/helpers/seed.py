@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import Client, DeliverySlot, Offer, Product, StaffUser, Store
-from assistant.web.security import hash_password
+from assistant.staff_accounts import hash_password
 
 PASSWORD = "rätt-lösenord-123"
 

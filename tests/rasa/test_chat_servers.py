@@ -25,8 +25,8 @@ from assistant.config import Settings, load_settings
 from assistant.db import session_scope
 from assistant.db.models import Client, Order, StaffUser
 from assistant.process_group import RASA, ProcessGroup, assistant_processes, trained_model
+from assistant.staff_accounts import hash_password
 from assistant.web.app import create_app
-from assistant.web.security import hash_password
 
 pytestmark = pytest.mark.rasa
 START_TIMEOUT = 240.0

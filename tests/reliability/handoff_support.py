@@ -305,7 +305,7 @@ PASSWORD = "rätt-lösenord-123"
 def seed_app_world(sessions, webhook_url: str) -> int:
     """Staff anna (PASSWORD) with client Greta in a webhook store with milk and a slot, the
     milk in Greta's basket and the slot booked; returns Greta's id."""
-    from assistant.web.security import hash_password
+    from assistant.staff_accounts import hash_password
 
     shop = seed_shop(sessions, webhook_url)
     client_id = shop.clients[shop.webhook_store][0]

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from assistant.config import Settings
 from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import Client, Product, StaffUser, Store
+from assistant.staff_accounts import hash_password
 from assistant.web.app import create_app
-from assistant.web.security import hash_password
 
 PASSWORD = "rätt-lösenord-123"
 BASE = "http://127.0.0.1"

@@ -20,8 +20,8 @@ from assistant.config import load_settings
 from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import Client, DeliverySlot, Product, StaffUser, Store
 from assistant.orders import ORDER_STATUS_TEXT
+from assistant.staff_accounts import hash_password
 from assistant.web.app import create_app
-from assistant.web.security import hash_password
 
 WILLYS = (
     "name,brand_and_size,price,savings,compare_price,compare_unit,sort_order\n"

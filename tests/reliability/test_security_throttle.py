@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from assistant.db import session_scope
 from assistant.db.models import LoginFailure
-from assistant.web.security import ACCOUNT_FAILURES, ADDRESS_FAILURES, THROTTLE_WINDOW
+from assistant.staff_access import ACCOUNT_FAILURES, ADDRESS_FAILURES, THROTTLE_WINDOW
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from assistant.chat.messages import UNAVAILABLE_REPLY
 from assistant.config import load_settings
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Client, StaffUser, Store
+from assistant.staff_accounts import hash_password
 from assistant.web.app import create_app
-from assistant.web.security import hash_password
 
 PASSWORD = "röstens-lösenord"
 

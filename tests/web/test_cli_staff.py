@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assistant.cli import main
 from assistant.db import make_engine, make_sessionmaker, session_scope
 from assistant.db.models import StaffUser
-from assistant.web.security import verify_password
+from assistant.staff_accounts import verify_password
 
 
 def test_staff_add_creates_a_hashed_admin_once(

@@ -20,8 +20,8 @@ from assistant.config import load_settings
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import DeliverySlot, Product, SlotPattern, StaffUser, Store
 from assistant.orders.slots import LOCAL_TZ
+from assistant.staff_accounts import hash_password
 from assistant.web.app import create_app
-from assistant.web.security import hash_password
 
 if TYPE_CHECKING:
     from tests.helpers.seed import WebWorld
