@@ -39,18 +39,20 @@ def trained_model() -> Path | None:
     return models[-1] if models else None
 
 
-def _endpoints_file(settings: Settings) -> Path:
-    """Rasa's endpoints: the action server and its token; on PostgreSQL the conversations in
-    the app's database (SQL tracker store); with Redis the lock store that lets several Rasa
-    processes share them. Secrets are read from the environment by Rasa (unquoted ${VAR}), so
-    the file holds none."""
+def _endpoints_file(settings: Settings, rasa_workers: int) -> Path:
+    """Rasa's endpoints: the action server and its token; when several Rasa processes share
+    the conversations, the conversations in the app's PostgreSQL database (SQL tracker store)
+    and Redis as the lock store. One Rasa process keeps them in memory: everything the assistant
+    asked lives in the basket, and Rasa's SQL tracker store queries the database synchronously,
+    stalling every other conversation while it waits. Secrets are read from the environment by
+    Rasa (unquoted ${VAR}), so the file holds none."""
     lines = [
         "action_endpoint:",
         f'  url: "{settings.action_server_url}/webhook"',
         f"  token: ${{{ACTION_TOKEN_ENV}}}",
     ]
     url = make_url(settings.database_url)
-    if url.get_backend_name() == "postgresql":
+    if rasa_workers > 1 and url.get_backend_name() == "postgresql":
         socket_dir = url.query.get("host")
         lines += [
             "tracker_store:",
@@ -113,7 +115,7 @@ def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str
     else:
         rasa_port = str(urlparse(settings.rasa_url).port or 5005)
         argv = [str(RASA), "run", "--enable-api", "-i", "127.0.0.1", "-p", rasa_port]
-        argv += ["--model", str(model), "--endpoints", str(_endpoints_file(settings))]
+        argv += ["--model", str(model), "--endpoints", str(_endpoints_file(settings, rasa_workers))]
         argv += ["--credentials", str(NLU_DIR / "credentials.yml")]
         if settings.rasa_token:
             argv += ["--auth-token", settings.rasa_token]
