@@ -22,7 +22,7 @@ NLU_DIR = PROJECT_ROOT / "nlu_data"
 RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 CONVERSATIONS = PROJECT_ROOT / "tests" / "test_conversations.yml"
 UNSEEN = PROJECT_ROOT / "tests" / "rasa" / "unseen_phrases.yml"
-MIN_UNSEEN_INTENT_F1 = 0.88  # measured 0.95 (README)
+MIN_UNSEEN_INTENT_F1 = 0.88  # measured 0.893 (README)
 
 if not RASA.exists():
     pytest.skip("Rasa is not installed (.venv-rasa): run ./script/setup", allow_module_level=True)
