@@ -52,7 +52,7 @@ def _endpoints_file(settings: Settings, rasa_workers: int) -> Path:
         f"  token: ${{{ACTION_TOKEN_ENV}}}",
     ]
     url = make_url(settings.database_url)
-    if rasa_workers > 1 and url.get_backend_name() == "postgresql":
+    if rasa_workers > 1:  # only with PostgreSQL and Redis (assistant_processes)
         socket_dir = url.query.get("host")
         lines += [
             "tracker_store:",
@@ -64,7 +64,6 @@ def _endpoints_file(settings: Settings, rasa_workers: int) -> Path:
             f'  username: "{url.username or ""}"',
             f"  password: ${{{TRACKER_PASSWORD_ENV}}}",
         ]
-    if settings.redis_url:
         redis = make_url(settings.redis_url)
         lines += [
             "lock_store:",
@@ -91,9 +90,12 @@ def assistant_processes(settings: Settings) -> tuple[list[ProcessSpec], list[str
         TRACKER_PASSWORD_ENV: make_url(settings.database_url).password or "",
         "HANDLA_ACTION_WORKERS": str(settings.action_workers),
     }
-    rasa_workers = settings.rasa_workers if settings.redis_url else 1
+    shared_store = make_url(settings.database_url).get_backend_name() == "postgresql"
+    rasa_workers = settings.rasa_workers if settings.redis_url and shared_store else 1
     if settings.rasa_workers > 1 and not settings.redis_url:
         notes.append("HANDLA_RASA_WORKERS > 1 behöver HANDLA_REDIS_URL (Rasas låsning): en Rasa.")
+    elif settings.rasa_workers > 1 and not shared_store:
+        notes.append("HANDLA_RASA_WORKERS > 1 behöver PostgreSQL för samtalen: en Rasa.")
     action_port = str(urlparse(settings.action_server_url).port or 5055)
     specs = [
         ProcessSpec(

@@ -16,13 +16,17 @@ from assistant.process_group import RASA, assistant_processes, trained_model
 POSTGRES = "postgresql+psycopg://handla:hemligt@127.0.0.1:5432/handla"
 
 
-def _endpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
+def _endpoints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notes: list[str] | None = None, **env: str
+) -> dict[str, Any]:
     if not RASA.exists() or trained_model() is None:
         pytest.skip("Rasa or its trained model is missing: run ./script/setup")
     monkeypatch.setenv("HANDLA_DATA_DIR", str(tmp_path))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    specs, _ = assistant_processes(prepare_data_dir(load_settings()))
+    specs, said = assistant_processes(prepare_data_dir(load_settings()))
+    if notes is not None:
+        notes.extend(said)
     (rasa,) = [spec for spec in specs if spec.name == "rasa"]
     text = Path(rasa.argv[rasa.argv.index("--endpoints") + 1]).read_text()
     assert "hemligt" not in text  # the database password comes from the environment
@@ -51,3 +55,18 @@ def test_several_rasa_processes_share_them_in_postgresql_with_a_redis_lock(
     assert endpoints["tracker_store"]["type"] == "SQL"
     assert endpoints["tracker_store"]["db"] == "handla"
     assert endpoints["lock_store"]["type"] == "redis"
+
+
+def test_several_rasa_processes_on_sqlite_start_one_and_say_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes: list[str] = []
+    endpoints = _endpoints(
+        tmp_path,
+        monkeypatch,
+        notes,
+        HANDLA_RASA_WORKERS="2",
+        HANDLA_REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert "tracker_store" not in endpoints and "lock_store" not in endpoints
+    assert notes == ["HANDLA_RASA_WORKERS > 1 behöver PostgreSQL för samtalen: en Rasa."]
