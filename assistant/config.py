@@ -150,30 +150,18 @@ def load_settings() -> Settings:
         raise SettingsError(" ".join(_swedish(dict(e)) for e in invalid.errors())) from None
     data_dir = env.data_dir.resolve()
     flag = env.https_only.strip().lower()
-    return Settings(
-        data_dir=data_dir,
-        database_url=env.database_url or f"sqlite:///{data_dir / 'handla.sqlite3'}",
-        catalog_dir=env.catalog_dir,
-        models_dir=env.models_dir,
-        secret_key=env.secret_key or _saved_key(data_dir),
-        host=env.host,
-        port=env.port,
-        rasa_url=env.rasa_url,
-        rasa_token=env.rasa_token,
-        action_server_url=env.action_server_url,
-        rasa_channel_secret=env.rasa_channel_secret,
-        action_token=env.action_token,
-        smtp_host=env.smtp_host,
-        smtp_port=env.smtp_port,
-        smtp_sender=env.smtp_sender,
-        https_only=(flag in FLAG_TRUE) if flag else None,
-        outbox_lease_seconds=env.outbox_lease_seconds,
-        outbox_workers=env.outbox_workers,
-        workers=env.workers,
-        rasa_workers=env.rasa_workers,
-        action_workers=env.action_workers,
-        redis_url=env.redis_url,
-    )
+    derived: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": env.database_url or f"sqlite:///{data_dir / 'handla.sqlite3'}",
+        "secret_key": env.secret_key or _saved_key(data_dir),
+        "https_only": (flag in FLAG_TRUE) if flag else None,
+    }
+    as_read = {
+        field.name: getattr(env, field.name)
+        for field in dataclasses.fields(Settings)
+        if field.name not in derived
+    }
+    return Settings(**as_read, **derived)
 
 
 def prepare_data_dir(settings: Settings) -> Settings:
