@@ -75,6 +75,9 @@ REMOVING_WORDS = {"bort", "stryk", "stryka", "inte", "ingen", "inget", "inga", "
                   "strunta", "struntar", "skit", "låt", "slopa", "utan"}  # fmt: skip
 # "glöm inte mjölken", "inte glömma kaffet", "kom ihåg smöret": a reminder, not a removal.
 REMINDER = re.compile(r"\bglöm(?:ma)?\s+(?:\w+\s+)?inte\b|\binte\s+glömma\b|\bkom\s+ihåg\b")
+# The order's question was asked ("Ska jag skicka beställningen?"), answered "nej" or not yet:
+# "beställ" / "skicka" after either sends it.
+SEND_QUESTIONS = ("confirm", "confirm_declined")
 FINISHED = {"räcker", "allt", "klart", "klar", "färdig", "färdigt", "nöjd", "bra"}
 
 
@@ -554,7 +557,7 @@ class Conversation:
     def finish(self) -> None:
         """ "det var allt", "beställ": the open questions, then the slot, then the question
         whether to send the order, with the exact total and the slot named."""
-        if self._asked() in ("confirm", "confirm_declined") and self._says_send():
+        if self._asked() in SEND_QUESTIONS and self._says_send():
             self.place_order()  # "beställ" / "skicka" right after the question: an explicit yes
             return
         choices = self._open_choices()
@@ -646,7 +649,7 @@ class Conversation:
     def place_order(self) -> None:
         dialogue = self._dialogue()
         basket = self.basket
-        if basket is None or dialogue.get("asked") not in ("confirm", "confirm_declined"):
+        if basket is None or dialogue.get("asked") not in SEND_QUESTIONS:
             self.finish()
             return
         try:
