@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -145,45 +146,105 @@ def _signals_held() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-class ProcessGroup:
-    """Child processes in their own process groups, so that stopping reaches their children too."""
+RESTART_DELAYS = (1.0, 5.0, 15.0, 60.0)  # seconds before a child that exited starts again
+STEADY_SECONDS = 120.0  # a child that ran this long before exiting starts from the first delay
+WATCH_SECONDS = 0.5
 
-    def __init__(self, specs: list[ProcessSpec]) -> None:
+
+@dataclass
+class _Child:
+    spec: ProcessSpec
+    process: subprocess.Popen[bytes]
+    started: float
+    exits: int = 0  # exits in a row, each within STEADY_SECONDS of its start
+    due: float | None = None  # when an exited child starts again
+
+
+class ProcessGroup:
+    """Child processes in their own process groups, so that stopping reaches their children too.
+
+    A child that exits while the group runs (Rasa killed for memory, say) is started again after
+    a pause that grows while it keeps exiting: the chat comes back without anyone restarting the
+    service, and the basket never depended on the child (open choices live in the database)."""
+
+    def __init__(
+        self, specs: list[ProcessSpec], restart_delays: tuple[float, ...] = RESTART_DELAYS
+    ) -> None:
         self._specs = specs
-        self._running: list[tuple[ProcessSpec, subprocess.Popen[bytes]]] = []
+        self._delays = restart_delays
+        self._children: list[_Child] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def start(self) -> None:
-        for spec in self._specs:
-            spec.log_file.parent.mkdir(parents=True, exist_ok=True)
-            with spec.log_file.open("ab") as log_file:
-                process = subprocess.Popen(
-                    spec.argv,
-                    env=spec.env,
-                    cwd=PROJECT_ROOT,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            log.info("started %s (pid %d), log in %s", spec.name, process.pid, spec.log_file)
-            self._running.append((spec, process))
+        self._stopping.clear()
+        with self._lock:
+            for spec in self._specs:
+                self._children.append(self._launch(spec))
+        if self._specs:
+            self._watcher = threading.Thread(target=self._watch, name="children", daemon=True)
+            self._watcher.start()
+
+    def _launch(self, spec: ProcessSpec, exits: int = 0) -> _Child:
+        spec.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with spec.log_file.open("ab") as log_file:
+            process = subprocess.Popen(
+                spec.argv,
+                env=spec.env,
+                cwd=PROJECT_ROOT,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        log.info("started %s (pid %d), log in %s", spec.name, process.pid, spec.log_file)
+        return _Child(spec, process, time.monotonic(), exits)
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(WATCH_SECONDS):
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                for index, child in enumerate(self._children):
+                    if child.process.poll() is None:
+                        continue
+                    now = time.monotonic()
+                    if child.due is None:
+                        _signal_group(child.process, signal.SIGKILL)  # what it left holds ports
+                        steady = now - child.started >= STEADY_SECONDS
+                        child.exits = 1 if steady else child.exits + 1
+                        delay = self._delays[min(child.exits, len(self._delays)) - 1]
+                        child.due = now + delay
+                        log.warning(
+                            "%s exited (code %s); starting it again in %.0f s, log in %s",
+                            child.spec.name, child.process.returncode, delay,
+                            child.spec.log_file,
+                        )  # fmt: skip
+                    elif now >= child.due:
+                        self._children[index] = self._launch(child.spec, child.exits)
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM to each child's process group, SIGKILL after `timeout`; a second Ctrl-C or
         SIGTERM meanwhile does not cut this short (that would leave children holding ports)."""
         with _signals_held():
-            for _, process in self._running:
-                if process.poll() is None:
-                    _signal_group(process, signal.SIGTERM)
-            for spec, process in self._running:
+            with self._lock:  # no child starts again from here on
+                self._stopping.set()
+            if self._watcher is not None and self._watcher is not threading.current_thread():
+                self._watcher.join()
+            self._watcher = None
+            for child in self._children:
+                if child.process.poll() is None:
+                    _signal_group(child.process, signal.SIGTERM)
+            for child in self._children:
                 try:
-                    process.wait(timeout)
+                    child.process.wait(timeout)
                 except subprocess.TimeoutExpired:
-                    log.warning("%s did not stop in %.0f s; killing it", spec.name, timeout)
-                    _signal_group(process, signal.SIGKILL)
-                    process.wait()
+                    log.warning("%s did not stop in %.0f s; killing it", child.spec.name, timeout)
+                    _signal_group(child.process, signal.SIGKILL)
+                    child.process.wait()
                 else:  # whatever the child left in its group goes with it
-                    _signal_group(process, signal.SIGKILL)
-            self._running.clear()
+                    _signal_group(child.process, signal.SIGKILL)
+            self._children.clear()
 
     def __enter__(self) -> ProcessGroup:
         try:

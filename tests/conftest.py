@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.evaluate_chat import App
+from tests.helpers.live_handla import ROOT, LiveHandla, live_handla
 from tests.helpers.postgres import PostgresMissing, new_database, postgres_cluster
 
 HEAVY = ("rasa", "browser")
@@ -62,6 +64,23 @@ def _no_handla_environment_in_the_session(
     fixtures; the data directory is a temp directory."""
     with pytest.MonkeyPatch.context() as patch:
         _clear_handla_variables(patch, tmp_path_factory.mktemp("handla-data"))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheaper_password_hashes() -> Iterator[None]:
+    """Real argon2id, at its lowest cost, in this process: the login and throttling tests try
+    hundreds of passwords, which at the production cost (64 MiB, 3 passes, ~0.1 s each) is the
+    largest CPU cost of the in-process tests. What they assert does not depend on the cost; the
+    apps the tests start as subprocesses (`handla serve`) hash at the production cost."""
+    from argon2 import PasswordHasher
+
+    from assistant import staff_accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        )
         yield
 
 
@@ -189,3 +208,24 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., bytes]:
         return cache[key]
 
     return make
+
+
+# The assistant as `handla serve` runs it: the web app, the real Rasa and the real action server.
+
+
+@pytest.fixture(scope="session")
+def live_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHandla]:
+    """One running Handla (Willys 2023, an admin account) shared by the tests marked ``rasa``
+    that talk to it: starting Rasa costs about half a minute of CPU, and they run on one xdist
+    worker anyway. Trains the model first when the training data changed (script/train)."""
+    from assistant.process_group import RASA
+
+    if not RASA.exists():
+        pytest.skip("Rasa is not installed (.venv-rasa): run ./script/setup")
+    trained = subprocess.run(
+        [str(ROOT / "script" / "train")], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
+    with live_handla(tmp_path_factory.mktemp("live-assistant")) as live:
+        App(live.url, live.user, live.password).wait_until_ready(300)
+        yield live

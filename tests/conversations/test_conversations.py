@@ -1,36 +1,26 @@
-"""Our own conversations through a freshly started Handla (web app, real Rasa, real actions),
-judged by the basket and the orders after every turn (assistant.evaluate_chat)."""
+"""Our own conversations through a running Handla (web app, real Rasa, real actions: the
+session's `live_assistant`), judged by the basket and the orders after every turn
+(assistant.evaluate_chat)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.evaluate_chat import App, Result, read_spec, run
-from assistant.process_group import RASA, trained_model
-from tests.helpers.live_handla import LiveHandla, live_handla
+from tests.helpers.live_handla import LiveHandla
 
 pytestmark = pytest.mark.rasa
 HERE = Path(__file__).parent
 FLOOR = 0.95
 SETS = ("dev", "dev_more", "holdout")
 
-if not RASA.exists() or trained_model() is None:
-    pytest.skip("Rasa or a trained model is missing: run ./script/setup", allow_module_level=True)
-
 
 @pytest.fixture(scope="module")
-def handla(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHandla]:
-    with live_handla(tmp_path_factory.mktemp("handla")) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def app(handla: LiveHandla) -> App:
-    app = App(handla.url, handla.user, handla.password)
-    app.wait_until_ready(300)
+def app(live_assistant: LiveHandla) -> App:
+    app = App(live_assistant.url, live_assistant.user, live_assistant.password)
+    app.wait_until_ready(300)  # another test may have just restarted a child
     return app
 
 

@@ -7,6 +7,7 @@ Used by the conversation evaluation in the test suite and by bench/chat_turn.py.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -38,6 +39,31 @@ class LiveHandla:
     process: subprocess.Popen[bytes]
     user: str = ADMIN
     password: str = PASSWORD
+
+    @property
+    def rasa_url(self) -> str:
+        return self.env["HANDLA_RASA_URL"]
+
+    @property
+    def rasa_token(self) -> str:
+        return self.env["HANDLA_RASA_TOKEN"]
+
+    @property
+    def action_server_url(self) -> str:
+        return self.env["HANDLA_ACTION_SERVER_URL"]
+
+    def child(self, name: str) -> int:
+        """The pid of the child `handla serve` started as `name` ("rasa" or "action-server")."""
+        marker = {"rasa": "rasa run", "action-server": "actions.server"}[name]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, IndexError, ValueError):
+                continue  # it ended while we looked
+            if parent == self.process.pid and marker in command:
+                return int(stat.parent.name)
+        raise LookupError(f"handla serve has no {name} child")
 
     def logs(self) -> str:
         folder = self.data_dir / "logs"
@@ -79,6 +105,7 @@ def live_handla(
         "HANDLA_RASA_URL": f"http://127.0.0.1:{free_port()}",
         "HANDLA_ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
         "HANDLA_MODELS_DIR": str(tmp / "no-models"),
+        "HANDLA_RASA_TOKEN": secrets.token_urlsafe(24),  # for Rasa's HTTP API in the tests
         **extra_env,
     }
     subprocess.run(

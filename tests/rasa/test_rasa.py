@@ -1,21 +1,20 @@
-"""Rasa's own checks on the training data and model: validation, the Swedish end-to-end
-conversations through the dialogue and the trained model on phrases it was not trained on (one
-`rasa test` for both). (NLU cross-validation trains twice: it is `bench/nlu_cv.py`.)
-
-Runs the real Rasa from .venv-rasa; trains first (script/train) only when the data changed.
-"""
+"""Rasa's own checks on the training data and the trained model: validation (the Rasa command
+line), and through the running Rasa's HTTP API (the session's `live_assistant`, so the model is
+loaded once) the Swedish test stories through the dialogue and the phrases it was not trained on
+through NLU. (NLU cross-validation trains twice: it is `bench/nlu_cv.py`.)"""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from assistant.config import PROJECT_ROOT
+from tests.helpers.live_handla import LiveHandla
 
 pytestmark = pytest.mark.rasa
 NLU_DIR = PROJECT_ROOT / "nlu_data"
@@ -28,76 +27,45 @@ if not RASA.exists():
     pytest.skip("Rasa is not installed (.venv-rasa): run ./script/setup", allow_module_level=True)
 
 
-def _rasa(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    return subprocess.run(
-        [str(RASA), *args], cwd=NLU_DIR, env=env, capture_output=True, text=True, timeout=timeout
-    )
-
-
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    result = subprocess.run(
-        [str(PROJECT_ROOT / "script" / "train")],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    models = sorted((NLU_DIR / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    assert models, "script/train made no model"
-    return models[-1]
-
-
 def test_training_data_is_valid() -> None:
-    result = _rasa(
-        "data", "validate", "--fail-on-warnings",
-        "--domain", "domain.yml", "--data", "data", "--config", "config.yml",
+    result = subprocess.run(
+        [str(RASA), "data", "validate", "--fail-on-warnings",
+         "--domain", "domain.yml", "--data", "data", "--config", "config.yml"],
+        cwd=NLU_DIR, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-@dataclass(frozen=True)
-class RasaTest:
-    result: subprocess.CompletedProcess[str]
-    out: Path
+def _evaluate(live: LiveHandla, kind: str, data: Path) -> dict[str, Any]:
+    """POST /model/test/<kind> on the running Rasa: what `rasa test` computes, on its model."""
+    answer = httpx.post(
+        f"{live.rasa_url}/model/test/{kind}",
+        params={"token": live.rasa_token},
+        content=data.read_bytes(),
+        headers={"Content-Type": "application/x-yaml"},
+        timeout=600,
+    )
+    assert answer.status_code == 200, answer.text[:3000]
+    return dict(answer.json())
 
 
-@pytest.fixture(scope="module")
-def rasa_test(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> RasaTest:
-    """One `rasa test` for both checks below (the model is loaded once): the Swedish stories
-    through the dialogue (failed ones are listed in failed_test_stories.yml) and the unseen
-    phrases through NLU."""
-    out = tmp_path_factory.mktemp("rasa-test")
-    result = _rasa(
-        "test", "--model", str(trained_model), "--stories", str(CONVERSATIONS),
-        "--nlu", str(UNSEEN), "--no-plot", "--out", str(out),
-    )  # fmt: skip
-    return RasaTest(result, out)
-
-
-def test_swedish_conversations_pass(rasa_test: RasaTest) -> None:
-    result = rasa_test.result
-    failed = rasa_test.out / "failed_test_stories.yml"
-    report = failed.read_text(encoding="utf-8") if failed.exists() else ""
-    assert result.returncode == 0, report or result.stderr[-3000:]
-    assert "None of the test stories failed" in report
+def test_swedish_conversations_pass(live_assistant: LiveHandla) -> None:
+    """Every intent and every action of the test stories predicted as written
+    (`rasa test core --fail-on-prediction-errors`)."""
+    evaluation = _evaluate(live_assistant, "stories", CONVERSATIONS)
+    wrong = [(a["action"], a["predicted"]) for a in evaluation["actions"]
+             if a["action"] != a["predicted"]]  # fmt: skip
+    assert evaluation["accuracy"] == 1.0 and not wrong, (wrong, evaluation["report"])
     count = CONVERSATIONS.read_text(encoding="utf-8").count("- story:")
     assert count >= 30
     print(f"\n{count} Swedish conversations: all passed")
 
 
-def _weighted_f1(report: Path) -> float:
-    return float(json.loads(report.read_text(encoding="utf-8"))["weighted avg"]["f1-score"])
-
-
-def test_the_model_understands_phrases_it_was_not_trained_on(rasa_test: RasaTest) -> None:
-    result = rasa_test.result
-    assert result.returncode == 0, result.stderr[-3000:]
-    intent_f1 = _weighted_f1(rasa_test.out / "intent_report.json")
-    errors = json.loads((rasa_test.out / "intent_errors.json").read_text(encoding="utf-8"))
+def test_the_model_understands_phrases_it_was_not_trained_on(live_assistant: LiveHandla) -> None:
+    intents = _evaluate(live_assistant, "intents", UNSEEN)["intent_evaluation"]
+    intent_f1 = float(intents["report"]["weighted avg"]["f1-score"])
     print(f"\nUnseen phrases: intent F1 {intent_f1:.3f}")
     assert intent_f1 >= MIN_UNSEEN_INTENT_F1, [
-        (e["text"], e["intent"], e["intent_prediction"]["name"]) for e in errors
+        (e["text"], e["intent"], e["intent_prediction"]["name"]) for e in intents["errors"]
     ]
