@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -146,6 +147,10 @@ def _signals_held() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+# A child gets SIGTERM when `handla serve` dies, even by SIGKILL: an orphaned Rasa would keep its
+# port with the old run's secrets, and the next start's chat would fail (util-linux's setpriv).
+_SETPRIV = shutil.which("setpriv")
+_ENDS_WITH_PARENT = [_SETPRIV, "--pdeathsig", "TERM", "--"] if _SETPRIV else []
 RESTART_DELAYS = (1.0, 5.0, 15.0, 60.0)  # seconds before a child that exited starts again
 STEADY_SECONDS = 120.0  # a child that ran this long before exiting starts from the first delay
 WATCH_SECONDS = 0.5
@@ -190,7 +195,7 @@ class ProcessGroup:
         spec.log_file.parent.mkdir(parents=True, exist_ok=True)
         with spec.log_file.open("ab") as log_file:
             process = subprocess.Popen(
-                spec.argv,
+                [*_ENDS_WITH_PARENT, *spec.argv],
                 env=spec.env,
                 cwd=PROJECT_ROOT,
                 stdout=log_file,

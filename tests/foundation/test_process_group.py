@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -61,3 +62,28 @@ def test_a_child_that_keeps_exiting_waits_longer_each_time(tmp_path: Path) -> No
         _wait_for(lambda: len(_starts(spec)) == 3)
         time.sleep(1.5)  # the third exit waits 600 s
         assert len(_starts(spec)) == 3
+
+
+PARENT = """
+import sys, time
+from pathlib import Path
+from assistant.process_group import ProcessGroup, ProcessSpec
+spec = ProcessSpec("child", [sys.executable, "-c", sys.argv[1]], {}, Path(sys.argv[2]))
+with ProcessGroup([spec]):
+    time.sleep(600)
+"""
+
+
+def test_children_end_when_the_parent_is_killed(tmp_path: Path) -> None:
+    """SIGKILL leaves `handla serve` no time to stop its children: they stop by themselves
+    (an orphaned Rasa would hold its port with the old run's secrets)."""
+    spec = _spec(tmp_path, SLEEPER)
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, SLEEPER, str(spec.log_file)])
+    try:
+        _wait_for(lambda: len(_starts(spec)) == 1)
+        child = int(_starts(spec)[0].split()[1])
+        parent.kill()
+        parent.wait()
+        _wait_for(lambda: not _alive(child))
+    finally:
+        parent.kill()
