@@ -41,6 +41,10 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 NOT_FOUND = "Det du söker finns inte."
+UNEXPECTED = (
+    "Något gick fel hos oss. Ladda om sidan och se efter i varukorgen innan du försöker igen. "
+    "Händer det igen, kontakta IT-avdelningen."
+)
 BAD_INPUT = "Uppgifterna i formuläret är felaktiga. Kontrollera och försök igen."
 DATABASE_BUSY = (
     "Databasen var upptagen (till exempel av en katalog som läses in), så det du just gjorde "
@@ -174,3 +178,13 @@ def install_guards(app: FastAPI, body_limits: dict[str, int]) -> None:
         raise error
 
     app.add_exception_handler(InternalError, internal)
+
+    # anything else: Starlette answers it outside every middleware, so the headers go on here
+    async def unexpected(request: Request, _error: Exception) -> Response:
+        response = _answer(request, 500, UNEXPECTED)
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name.decode(), value.decode())
+        response.headers.setdefault("cache-control", "no-store")
+        return response
+
+    app.add_exception_handler(Exception, unexpected)

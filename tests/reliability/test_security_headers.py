@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from security_app import World, running_world
 
+from assistant.web.guards import UNEXPECTED
 from assistant.web.templating import STATIC_DIR, TEMPLATE_DIR
 
 
@@ -47,6 +48,26 @@ def test_pages_errors_files_and_api_answers_carry_the_headers(world: World) -> N
         assert headers["referrer-policy"] == "same-origin"
     page = answers[-2]
     assert page.headers["cache-control"] == "no-store"  # a client's page is not kept on the tablet
+
+
+def test_an_unexpected_error_is_a_swedish_page_with_the_headers(
+    migrated_sqlite_url: str, tmp_path: Path
+) -> None:
+    with running_world(migrated_sqlite_url, tmp_path, raise_server_exceptions=False) as world:
+
+        def broken() -> None:
+            raise RuntimeError("a bug")
+
+        world.app.add_api_route("/trasig", broken)
+        world.app.add_api_route("/api/trasig", broken)
+        page, api = world.client.get("/trasig"), world.client.get("/api/trasig")
+    assert page.status_code == api.status_code == 500
+    assert "Något gick fel hos oss" in page.text and "a bug" not in page.text
+    assert api.json() == {"detail": UNEXPECTED}
+    for response in (page, api):
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["cache-control"] == "no-store"
 
 
 INLINE = [
