@@ -69,6 +69,13 @@ USUAL_WORDS = {"som", "vanligt", "det", "vanliga", "samma", "förra", "gången",
 # one of these makes a sentence of USUAL_WORDS mean the usual order ("det jag brukar köpa")
 USUAL_MARKERS = {"vanligt", "vanliga", "brukar", "brukade", "samma", "förra", "alltid"}
 DESCRIBING = set(WORD_FEATURE) | {"laktos"}
+# The words of asking for other cards ("finns det fler", "har ni andra sorter", "visa nästa");
+# what else a sentence read as that says names products ("finns det laktosfri mjölk").
+MORE_WORDS = {"visa", "fler", "flera", "andra", "annan", "annat", "sorter", "sorters", "sort",
+              "märken", "märke", "mer", "nästa", "alla", "några", "någon", "något", "vilka",
+              "vilken", "vad", "finns", "har", "ni", "se", "får", "kan", "jag", "inget", "inga",
+              "där", "här", "de", "det", "den", "dem", "av", "nej", "inte", "kvar", "era", "säljer",
+              "billigare", "dyrare", "större", "mindre", "också", "då", "tack"}  # fmt: skip
 # Words without which a sentence does not take anything away ("vi behöver tvål" is a wish).
 REMOVING_WORDS = {"bort", "stryk", "stryka", "inte", "ingen", "inget", "inga", "skippa",
                   "skippar", "släng", "ur", "radera", "glöm", "glömma", "hoppa", "hoppar",
@@ -511,6 +518,8 @@ class Conversation:
 
     def show_more(self) -> None:
         """ "visa andra", "finns det fler": the next cards, or others for the last line."""
+        if self._asks_for_other_products():
+            return
         target = self._choice_for_words()
         if target is None:
             line = self._line_named() or self._last_line()
@@ -524,6 +533,27 @@ class Conversation:
                 return
             target = reopen(self.session, self.client_id, target.id)
         self._ask_choice(target)
+
+    def _asks_for_other_products(self) -> bool:
+        """ "finns det laktosfri mjölk", "har ni några bananer": read as asking for other cards,
+        but naming products that are neither an open choice nor in the basket: those are
+        wanted, and go in as any list does. Answered here."""
+        rest = [w for w in words_of(self.turn.text) if w not in MORE_WORDS]
+        nouns = {w for w in rest if w not in DESCRIBING}
+        about: set[str] = set()
+        for line in self._open_choices():
+            about |= set(words_of(line.spoken_text))
+        for line in self._lines():
+            assert line.product is not None  # _lines() holds product lines only
+            about |= set(words_of(f"{line.product.name} {line.spoken_text}"))
+        if not nouns or nouns <= about:
+            return False
+        text = " ".join(rest)
+        if all(status_of(item) == "not_found"
+               for item in match_text(self.session, self.client_id, text)):  # fmt: skip
+            return False
+        self._report_intake(take_text(self.session, self.client_id, text))
+        return True
 
     # -- questions about the basket ----------------------------------------------------------
 

@@ -18,6 +18,7 @@ from assistant.catalog_import import import_catalog
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from assistant.db.models import Client, DeliverySlot, Order, Product, Store
 from assistant.orders.catalog_index import forget_indexes
+from assistant.orders.errors import ServiceError
 
 FEED = """name,price,brand,size,department,organic,compare_price,compare_unit
 Formfranska Skivad,25.90,Skogaholm,600g,Bröd,,43.17,kr/kg
@@ -175,6 +176,18 @@ def test_a_reminder_or_a_need_read_as_removing_takes_nothing_away(shop) -> None:
     say(shop, "remove_item", "jag vill inte ha gurkan")
     say(shop, "remove_item", "glöm mjölken")
     assert basket(shop)[0] == [("Bryggkaffe Mellanrost", 1.0), ("Falukorv", 1.0)]
+
+
+def test_asking_whether_the_store_has_a_product_read_as_other_cards_adds_it(shop) -> None:
+    """Rasa may read "finns det falukorv" as asking for other cards: a product the basket does
+    not hold is wanted; the basket's own product (or none) still means other cards."""
+    assert "inget att visa" in say(shop, "show_more", "finns det fler")
+    say(shop, "show_more", "finns det falukorv")
+    say(shop, "show_more", "har ni några gurkor")
+    assert basket(shop)[0] == [("Falukorv", 1.0), ("Gurka", 1.0)]
+    with pytest.raises(ServiceError, match="inga andra förslag"):  # the one falukorv there is
+        say(shop, "show_more", "har ni andra sorters falukorv")
+    assert basket(shop)[0] == [("Falukorv", 1.0), ("Gurka", 1.0)]
 
 
 def test_what_i_usually_buy_is_the_usual_order_not_a_wish(shop) -> None:
