@@ -69,7 +69,7 @@ def choice_question(line: OrderLine, brand: str = "") -> str:
     if line.choice_reason == "pack":
         return f"{said.capitalize()} finns i de här förpackningarna. Vilken vill du ha?"
     if line.choice_reason == "brand" and brand:
-        return f"Butiken har ingen {said} från {brand}. Vill du ha någon av de här?"
+        return f"Butiken säljer inte {said} från {brand}. Vill du ha någon av de här?"
     kind = " ".join(read_amount(said.split()).words) or said  # "två bröd" asks about "bröd"
     if line.choice_reason == "other":
         return f"Vilken sorts {kind} vill du ha i stället?"
@@ -94,8 +94,8 @@ def intake_notes(intake: Intake) -> list[str]:
         )
     for brand, text in intake.brand_missing:
         if brand:
-            notes.append(f"Butiken har ingen {text} från {brand}.")
+            notes.append(f"Butiken säljer inte {text} från {brand}.")
     if intake.not_understood:
         said = join_words([quoted(t) for t in intake.not_understood])
-        notes.append(f"Jag förstod inte {said}. Säg en vara, till exempel ”en limpa”.")
+        notes.append(f"Jag förstod inte {said}. Säg eller skriv en vara, till exempel ”en limpa”.")
     return notes
