@@ -11,6 +11,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.chat.rasa_client import sender_id
+from assistant.chat.rasa_events import forget_rasa_events
 from assistant.db.enums import OrderStatus
 from assistant.db.models import Client, Order, StaffUser, Store
 from assistant.orders.basket import SUBSTITUTION_LABELS
@@ -153,8 +155,9 @@ def find_clients(session: Session, query: str) -> tuple[list[Client], int]:
 
 
 def delete_client(session: Session, client_id: int, confirm_name: str, data_dir: Path) -> str:
-    """Deletes the client with baskets, orders, history, preferences and recordings (the right
-    to erasure), once their name is typed to confirm; returns the name."""
+    """Deletes the client with baskets, orders, history, preferences, recordings and chat (the
+    right to erasure), once their name is typed to confirm; returns the name. Rasa's copy of the
+    chat in its own memory is for the caller to empty (`RasaClient.forget`)."""
     client = get_client(session, client_id)
     if confirm_name != client.display_name:
         raise ServiceError(
@@ -171,4 +174,5 @@ def delete_client(session: Session, client_id: int, confirm_name: str, data_dir:
     name = client.display_name
     session.delete(client)
     delete_recordings(data_dir, client_id)
+    forget_rasa_events(session, sender_id(client_id))  # Rasa's copy, where it is in this database
     return name

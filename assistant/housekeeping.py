@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.chat.history import forget_old_messages
+from assistant.chat.history import clients_with_earlier_chat, forget_old_messages
 from assistant.db import session_scope
 from assistant.orders.slot_patterns import refresh_all_slots
 from assistant.voice.recordings import purge_expired
@@ -26,10 +26,16 @@ INTERVAL = 600.0
 
 class Housekeeper(threading.Thread):
     def __init__(
-        self, sessions: sessionmaker[Session], data_dir: Path, interval: float = INTERVAL
+        self,
+        sessions: sessionmaker[Session],
+        data_dir: Path,
+        interval: float = INTERVAL,
+        forget_conversation: Callable[[int], object] = lambda _client_id: None,
     ) -> None:
+        """`forget_conversation(client_id)` empties Rasa's copy of a client's chat."""
         super().__init__(name="handla-housekeeping", daemon=True)
         self._sessions, self._data_dir, self._interval = sessions, data_dir, interval
+        self._forget_conversation = forget_conversation
         self._stopping = threading.Event()
         self.chores: list[tuple[str, Callable[[], object]]] = [
             ("delivery slots", self._slots),
@@ -43,7 +49,10 @@ class Housekeeper(threading.Thread):
 
     def _chat(self) -> None:
         with session_scope(self._sessions) as session:
+            earlier = clients_with_earlier_chat(session)
             forget_old_messages(session)
+        for client_id in earlier:  # Rasa's copy in its memory, as the app's chat just went
+            self._forget_conversation(client_id)
 
     def run_chores(self) -> None:
         for name, chore in self.chores:

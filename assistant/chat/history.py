@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from assistant.chat.rasa_events import forget_rasa_events_before
 from assistant.db import changed_rows
 from assistant.db.models import ChatMessage
 from assistant.orders.slots import LOCAL_TZ
@@ -63,7 +64,28 @@ def todays_messages(session: Session, client_id: int) -> list[ChatMessage]:
     return list(reversed(rows))
 
 
+def first_turn_today(session: Session, client_id: int) -> bool:
+    """Nothing said yet today (so Rasa's copy of earlier days can go)."""
+    said = session.scalar(
+        select(ChatMessage.id)
+        .where(ChatMessage.client_id == client_id, ChatMessage.at >= _start_of_today())
+        .limit(1)
+    )
+    return said is None
+
+
+def clients_with_earlier_chat(session: Session, now: datetime | None = None) -> list[int]:
+    """The clients whose chat from before today is still kept."""
+    rows = session.scalars(
+        select(ChatMessage.client_id).where(ChatMessage.at < _start_of_today(now)).distinct()
+    )
+    return list(rows)
+
+
 def forget_old_messages(session: Session, now: datetime | None = None) -> int:
-    """Delete every client's messages from before today; returns how many went."""
-    result = session.execute(delete(ChatMessage).where(ChatMessage.at < _start_of_today(now)))
+    """Delete every client's messages from before today, and Rasa's copy of them where it is
+    kept in this database; returns how many messages went."""
+    start = _start_of_today(now)
+    forget_rasa_events_before(session, start)
+    result = session.execute(delete(ChatMessage).where(ChatMessage.at < start))
     return changed_rows(result)

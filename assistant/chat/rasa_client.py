@@ -37,6 +37,11 @@ class ChatResult:
     """The assistant's actions kept the turn in the day's chat (with the basket change)."""
 
 
+def sender_id(client_id: int) -> str:
+    """Rasa's conversation id for a client (the actions read the client back from it)."""
+    return f"client-{client_id}"
+
+
 CHANNEL_PATH = "/webhooks/handla/webhook"
 """The signed channel (nlu_data/handla_channel.py); Rasa's plain REST channel is off."""
 
@@ -94,6 +99,22 @@ class RasaClient:
             # Rasa answers nothing when a custom action failed (e.g. the action server is down)
             return ChatResult("ready", [ChatReply(text=NO_ANSWER_REPLY)])
         return ChatResult("ready", replies, kept=True)
+
+    def forget(self, sender_id: str) -> bool:
+        """Rasa's copy of a conversation emptied (its events replaced by none), as the app's own
+        chat is after the day it was said, and with the client; the dialogue's state lives in
+        the basket, so nothing the assistant asked is lost. False when Rasa did not answer."""
+        try:
+            response = self._http.put(
+                f"{self._base_url}/conversations/{sender_id}/tracker/events",
+                params=self._params(),
+                json=[],
+                timeout=5,
+            )
+        except httpx.HTTPError as error:
+            log.warning("Rasa did not forget %s: %s", sender_id, error)
+            return False
+        return response.is_success
 
     def close(self) -> None:
         self._http.close()

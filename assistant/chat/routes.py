@@ -11,13 +11,13 @@ import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from assistant.chat.history import record_turn
+from assistant.chat.history import first_turn_today, record_turn
 from assistant.chat.messages import clean_message
-from assistant.chat.rasa_client import ChatReply, ChatResult, RasaClient
+from assistant.chat.rasa_client import ChatReply, ChatResult, RasaClient, sender_id
 from assistant.db.models import Product
 from assistant.web.deps import SessionDep, StaffDep, reads_only
 from assistant.web.security import client_for
@@ -46,9 +46,9 @@ def require_csrf_header(request: Request) -> None:
         raise HTTPException(status_code=403, detail="Ogiltig eller saknad säkerhetskod (CSRF).")
 
 
-def rasa_client(request: Request) -> RasaClient:
+def rasa_of(app: FastAPI) -> RasaClient:
     """The app's one client of the Rasa server (made on first use)."""
-    state = request.app.state
+    state = app.state
     if getattr(state, "rasa", None) is None:
         settings = state.settings
         state.rasa = RasaClient(
@@ -58,11 +58,11 @@ def rasa_client(request: Request) -> RasaClient:
     return rasa
 
 
+def rasa_client(request: Request) -> RasaClient:
+    return rasa_of(request.app)
+
+
 RasaDep = Annotated[RasaClient, Depends(rasa_client)]
-
-
-def sender_id(client_id: int) -> str:
-    return f"client-{client_id}"
 
 
 @router.post(
@@ -81,12 +81,15 @@ def chat(
     else:
         cleaned = clean_message(message.text)
         shown, sent, refusal = cleaned.text or "…", cleaned.text, cleaned.refusal
+    new_day = first_turn_today(session, client.id)
     # The actions write the basket, and keep the turn in the day's chat, while Rasa answers:
     # this request only read (no write lock held across the call, none taken per turn).
     session.commit()
     if refusal:
         result = ChatResult("ready", [ChatReply(text=refusal)])
     else:
+        if new_day:  # earlier days' words leave Rasa as they leave the chat
+            rasa.forget(sender_id(client.id))
         result = rasa.send(sender_id(client.id), sent, shown)
     replies = [asdict(reply) for reply in result.replies]
     if not result.kept:  # answered here (odd input, Rasa down): kept here

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from assistant import clients as service
+from assistant.chat.rasa_client import sender_id
+from assistant.chat.routes import RasaDep
 from assistant.clients import PAYER_LABELS, PAYMENT_LABELS, SPEECH_RATES, ClientInput
 from assistant.db.models import Client, StaffUser
 from assistant.orders.basket import SUBSTITUTION_LABELS
@@ -201,14 +203,17 @@ def delete_client(
     form: Annotated[DeleteForm, Form()],
     staff: AdminDep,
     session: SessionDep,
+    rasa: RasaDep,
 ) -> Response:
-    """Deletes the client with baskets, orders, history and preferences (the right to erasure)."""
+    """Deletes the client with baskets, orders, history, preferences and chat (the right to
+    erasure), Rasa's copy of the chat too."""
     client = service.get_client(session, client_id)
     data_dir = request.app.state.settings.data_dir
     try:
         name = service.delete_client(session, client.id, form.confirm_name, data_dir)
     except ServiceError as refusal:
         return _client_page(request, session, staff, client, 422, delete_error=refusal.message)
+    rasa.forget(sender_id(client_id))
     return saved(request, "/admin/clients", f"Borttagen: {name} och alla uppgifter.")
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 
 from assistant.adapters.channels import Channels
 from assistant.catalog_import import import_demo_catalog
+from assistant.chat.rasa_client import sender_id
+from assistant.chat.routes import rasa_of
 from assistant.chat.routes import router as chat_router
 from assistant.config import Settings, load_settings, prepare_data_dir
 from assistant.db import make_engine, make_sessionmaker, session_scope, upgrade_database
@@ -61,7 +63,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.outbox_worker = start_outbox_worker(
             app.state.sessions, channels=channels, workers=app.state.settings.outbox_workers
         )
-        janitor = Housekeeper(app.state.sessions, app.state.settings.data_dir)
+        janitor = Housekeeper(
+            app.state.sessions,
+            app.state.settings.data_dir,
+            forget_conversation=lambda client_id: rasa_of(app).forget(sender_id(client_id)),
+        )
         janitor.start()  # slots rolled forward, expired recordings and old chat deleted
         try:
             yield

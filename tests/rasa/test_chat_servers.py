@@ -1,13 +1,15 @@
 """The real Rasa and action servers as `handla serve` runs them (the session's `live_assistant`),
 talked to through the app's chat endpoint as the client page does. Only the app can speak for a
 client; a Rasa killed in the middle of a choice comes back by itself and the choice is still
-open; with the action server gone the basket stays as it was, and it comes back too."""
+open; with the action server gone the basket stays as it was, and it comes back too. What a
+client said leaves Rasa's memory after the day and with the client."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
 
@@ -15,8 +17,8 @@ import httpx
 import pytest
 
 from assistant.chat.messages import NO_ANSWER_REPLY, STARTING_REPLY, UNAVAILABLE_REPLY
-from assistant.chat.rasa_client import CHANNEL_PATH
-from assistant.evaluate_chat import App
+from assistant.chat.rasa_client import CHANNEL_PATH, sender_id
+from assistant.evaluate_chat import CSRF, App
 from tests.helpers.live_handla import LiveHandla
 
 pytestmark = pytest.mark.rasa
@@ -103,3 +105,35 @@ def test_with_the_action_server_gone_nothing_changes_until_it_is_back(
     after = _lines(app, client_id)
     added = [said for status, said in after if (status, said) not in before]
     assert len(after) == len(before) + 1 and "gurk" in added[0]
+
+
+def _rasa_heard(live: LiveHandla, client_id: int) -> list[str]:
+    tracker = httpx.get(f"{live.rasa_url}/conversations/{sender_id(client_id)}/tracker",
+                        params={"token": live.rasa_token}, timeout=30).json()  # fmt: skip
+    return [event["text"] for event in tracker["events"] if event["event"] == "user"]
+
+
+def test_rasa_forgets_earlier_days_and_a_deleted_client(
+    app: App, live_assistant: LiveHandla
+) -> None:
+    client_id = app.new_client(STORE)
+    app.say(client_id, "en gurka")
+    assert _rasa_heard(live_assistant, client_id) == ["en gurka"]
+
+    database = sqlite3.connect(live_assistant.data_dir / "handla.sqlite3")
+    with database:  # the night passes: today's chat becomes yesterday's
+        database.execute("UPDATE chat_message SET at = datetime(at, '-1 day') "
+                         "WHERE client_id = ?", (client_id,))  # fmt: skip
+    (name,) = database.execute(
+        "SELECT display_name FROM client WHERE id = ?", (client_id,)
+    ).fetchone()
+    database.close()
+    app.say(client_id, "två bananer")
+    assert _rasa_heard(live_assistant, client_id) == ["två bananer"]
+
+    page = app.http.get(f"/admin/clients/{client_id}")
+    token = CSRF.search(page.text)
+    assert token
+    app.http.post(f"/admin/clients/{client_id}/delete",
+                  data={"confirm_name": name, "csrf_token": token[1]}).raise_for_status()  # fmt: skip
+    assert _rasa_heard(live_assistant, client_id) == []
