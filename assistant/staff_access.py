@@ -11,6 +11,7 @@ refused (and deleted by `staff_accounts.set_active`), so a saved cookie stops wo
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -60,20 +61,58 @@ def _wait_after(
     return max((oldest + THROTTLE_WINDOW - now).total_seconds(), 1.0)
 
 
-def login_wait(session: Session, username: str, address: str) -> int:
-    """Whole seconds this login attempt must wait (0: it may try)."""
+def login_wait(session: Session, username: str, address: str, known_device: bool = False) -> int:
+    """Whole seconds this login attempt must wait (0: it may try). A browser this account has
+    logged in from before (`known_device`) is not held back by guessing elsewhere."""
     now = datetime.now(UTC)
-    wait = max(
-        _wait_after(session, LoginFailure.username, username.strip()[:100], ACCOUNT_FAILURES, now),
-        _wait_after(session, LoginFailure.address, address[:64], ADDRESS_FAILURES, now),
-    )
+    wait = _wait_after(session, LoginFailure.address, address[:64], ADDRESS_FAILURES, now)
+    if not known_device:
+        account = _wait_after(
+            session, LoginFailure.username, username.strip()[:100], ACCOUNT_FAILURES, now
+        )
+        wait = max(wait, account)
     return math.ceil(wait)
 
 
-def record_login_failure(session: Session, username: str, address: str) -> None:
+def record_login_failure(
+    session: Session, username: str, address: str, known_device: bool = False
+) -> None:
+    """A known device's mistakes count for its address only: its owner mistyping does not make
+    the account wait for everybody else."""
     now = datetime.now(UTC)
     session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - THROTTLE_WINDOW))
-    session.add(LoginFailure(username=username.strip()[:100], address=address[:64], failed_at=now))
+    counted_for = "" if known_device else username.strip()[:100]
+    session.add(LoginFailure(username=counted_for, address=address[:64], failed_at=now))
+
+
+# --- known devices (OWASP's device cookies) -------------------------------------------------
+# A browser that logged in as a user name keeps a proof of it (a nonce and its HMAC with the
+# app's key; the name itself is not in it). Someone guessing that name from elsewhere makes
+# other browsers wait, never the staff member's own tablet. A shared tablet keeps a few.
+
+DEVICE_LIFETIME = timedelta(days=180)
+DEVICES_KEPT = 8
+
+
+def _device_mac(key: str, username: str, nonce: str) -> str:
+    message = f"handla-device|{username.strip().lower()}|{nonce}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def known_device(key: str, proofs: str, username: str) -> bool:
+    """Whether the cookie's proofs include one for this user name."""
+    for proof in proofs.split()[:DEVICES_KEPT]:
+        nonce, _, mac = proof.partition(".")
+        if mac and hmac.compare_digest(mac, _device_mac(key, username, nonce)):
+            return True
+    return False
+
+
+def remember_device(key: str, proofs: str, username: str) -> str:
+    """The cookie's proofs with a fresh one for this user name first (the oldest dropped)."""
+    nonce = secrets.token_urlsafe(12)
+    kept = [p for p in proofs.split()[:DEVICES_KEPT] if not known_device(key, p, username)]
+    return " ".join([f"{nonce}.{_device_mac(key, username, nonce)}", *kept][:DEVICES_KEPT])
 
 
 def wait_message(seconds: int) -> str:

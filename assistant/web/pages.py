@@ -31,8 +31,10 @@ from assistant.web.notice import saved
 from assistant.web.security import (
     client_address,
     client_for,
+    device_known,
     log_in,
     log_out,
+    remember_this_device,
     require_csrf,
 )
 from assistant.web.templating import render
@@ -53,7 +55,8 @@ def login(
     session: SessionDep,
 ) -> Response:
     address = client_address(request)
-    if wait := login_wait(session, username, address):  # checked before the password is
+    known = device_known(request, username)
+    if wait := login_wait(session, username, address, known):  # checked before the password is
         refused = render(
             request, "login.html", status_code=429, error=wait_message(wait), username=username
         )
@@ -61,7 +64,7 @@ def login(
         return refused
     staff = authenticate(session, username, password)
     if staff is None:
-        record_login_failure(session, username, address)
+        record_login_failure(session, username, address, known)
         return render(
             request,
             "login.html",
@@ -70,7 +73,9 @@ def login(
             username=username,
         )
     log_in(request, session, staff)
-    return RedirectResponse("/staff/clients", status_code=303)
+    welcome = RedirectResponse("/staff/clients", status_code=303)
+    remember_this_device(request, welcome, staff.username)
+    return welcome
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])

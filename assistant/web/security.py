@@ -15,15 +15,18 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 
 from assistant.db import session_scope
 from assistant.db.models import Client, StaffUser
 from assistant.staff_access import (
+    DEVICE_LIFETIME,
     close_session,
+    known_device,
     open_session,
+    remember_device,
     staff_of_session,
     visible_client,
 )
@@ -62,6 +65,28 @@ def log_in(request: Request, session: Session, staff: StaffUser) -> None:
     request.session.clear()
     request.session["sid"] = token
     csrf_token(request)
+
+
+DEVICE_COOKIE = "handla_device"
+
+
+def device_known(request: Request, username: str) -> bool:
+    """This browser has logged in as `username` before (staff_access: known devices)."""
+    key = request.app.state.settings.secret_key
+    return known_device(key, request.cookies.get(DEVICE_COOKIE, ""), username)
+
+
+def remember_this_device(request: Request, response: Response, username: str) -> None:
+    settings = request.app.state.settings
+    proofs = remember_device(settings.secret_key, request.cookies.get(DEVICE_COOKIE, ""), username)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        proofs,
+        max_age=int(DEVICE_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+    )
 
 
 def log_out(request: Request, session: Session) -> None:

@@ -1,5 +1,6 @@
 """Password guessing is throttled per account and per address, counted in the database (every app
-worker agrees), answered with 429, Retry-After and a Swedish message, and never for ever."""
+worker agrees), answered with 429, Retry-After and a Swedish message, and never for ever; a
+browser the staff member has logged in from before is not held back by guessing elsewhere."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from sqlalchemy import update
 
 from assistant.db import session_scope
 from assistant.db.models import LoginFailure
-from assistant.staff_access import ACCOUNT_FAILURES, ADDRESS_FAILURES, THROTTLE_WINDOW
+from assistant.staff_access import (
+    ACCOUNT_FAILURES,
+    ADDRESS_FAILURES,
+    THROTTLE_WINDOW,
+    known_device,
+    remember_device,
+)
 
 
 @pytest.fixture
@@ -75,3 +82,30 @@ def test_every_app_worker_counts_the_same_failures(
     with TestClient(other, base_url=BASE) as browser:
         assert World(other, browser, 0, 0).login("anna").status_code == 429
     other.state.engine.dispose()
+
+
+def test_guessing_from_elsewhere_does_not_lock_the_staff_members_own_browser(world: World) -> None:
+    tablet = world.client
+    assert world.login("anna", browser=tablet).status_code == 303  # once, some day before
+    tablet.cookies.delete("handla_session")  # logged out since; the device cookie stays
+    guesser = world.browser()
+    assert _guess_from(world, guesser, ACCOUNT_FAILURES + 1)[-1] == 429
+    assert world.login("anna", browser=world.browser()).status_code == 429  # a new browser waits
+    assert world.login("anna", "fel-lösenord", browser=tablet).status_code == 401  # a typo
+    assert world.login("anna", browser=tablet).status_code == 303  # her tablet gets in
+
+
+def test_a_shared_tablet_is_known_for_each_name_that_logged_in_on_it() -> None:
+    proofs = ""
+    for name in ("anna", "chef", "bo"):
+        proofs = remember_device("nyckel", proofs, name)
+    assert all(known_device("nyckel", proofs, name) for name in ("anna", "chef", "bo"))
+    assert not known_device("nyckel", proofs, "eva")
+    assert not known_device("en-annan-nyckel", proofs, "anna")  # a cookie made elsewhere
+    assert "anna" not in proofs  # the names themselves are not in the cookie
+    assert len(remember_device("nyckel", proofs, "anna").split()) == 3  # renewed, not repeated
+
+
+def _guess_from(world: World, browser: TestClient, times: int) -> list[int]:
+    return [world.login("anna", "fel-lösenord", browser=browser).status_code
+            for _ in range(times)]  # fmt: skip
