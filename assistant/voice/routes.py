@@ -28,10 +28,10 @@ import contextlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect, params
 from starlette.concurrency import run_in_threadpool
 
 from assistant.voice.engines import LazyEngines, VoiceEngines
@@ -93,6 +93,7 @@ def voice_router(
     engines: Callable[[], VoiceEngines],
     authorize: Authorize | None = None,
     recorder: Recorder | None = None,
+    status_dependencies: Sequence[params.Depends] = (),
 ) -> APIRouter:
     """`engines()` loads the models, or hands back those loaded already (`LazyEngines`).
 
@@ -100,11 +101,12 @@ def voice_router(
     it runs in a worker thread when the socket opens and again before each control message, so
     a session that ends (logout, a deactivated account) ends the socket's use too.
     `recorder(websocket, start_message, pcm)` sees each finished utterance (debug recording).
+    `status_dependencies` guard GET /voice/status (the app's: a logged-in staff member).
     """
     router = APIRouter()
     get_engines = engines if isinstance(engines, LazyEngines) else LazyEngines(engines)
 
-    @router.get("/voice/status")
+    @router.get("/voice/status", dependencies=list(status_dependencies))
     async def status() -> dict[str, Any]:
         return (await run_in_threadpool(get_engines)).status()
 

@@ -22,7 +22,7 @@ from assistant.voice.recordings import (
 )
 from assistant.voice.routes import voice_router
 from assistant.voice.vocabulary import recognition_words
-from assistant.web.deps import SessionDep, StaffDep
+from assistant.web.deps import SessionDep, StaffDep, current_staff
 from assistant.web.security import client_for, require_csrf, socket_access
 from assistant.web.templating import templates
 
@@ -79,5 +79,6 @@ def install_voice(app: FastAPI) -> None:
 
     # the page sends the recognised text through the chat endpoint (the one way a turn is
     # taken) and has the answer spoken with a "say" message
-    app.include_router(voice_router(engines, authorize, record))
+    staff_only = [Depends(current_staff)]  # what voice is missing is for staff to read
+    app.include_router(voice_router(engines, authorize, record, status_dependencies=staff_only))
     app.include_router(recording_router)

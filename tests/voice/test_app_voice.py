@@ -89,11 +89,13 @@ def _messages_until(ws, kind: str) -> list[dict | bytes]:
             return seen
 
 
-def test_the_voice_socket_needs_a_logged_in_staff_member(app_client) -> None:
+def test_the_voice_socket_and_status_need_a_logged_in_staff_member(app_client) -> None:
     client, _ = app_client
     with client.websocket_connect("/voice/ws", headers=ORIGIN) as ws:
         assert json.loads(ws.receive()["text"]) == {
             "type": "error", "message": "Logga in för att använda rösten."}  # fmt: skip
+    answer = client.get("/voice/status", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"
 
 
 def test_speech_to_chat_to_spoken_answer(app_client, spoken_pcm: Callable[..., bytes]) -> None:
