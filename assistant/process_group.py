@@ -226,7 +226,11 @@ class ProcessGroup:
                             child.spec.log_file,
                         )  # fmt: skip
                     elif now >= child.due:
-                        self._children[index] = self._launch(child.spec, child.exits)
+                        try:
+                            self._children[index] = self._launch(child.spec, child.exits)
+                        except OSError:  # e.g. the disk full for its log: try again later
+                            log.exception("could not start %s again", child.spec.name)
+                            child.due = now + self._delays[-1]
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM to each child's process group, SIGKILL after `timeout`; a second Ctrl-C or
