@@ -32,7 +32,8 @@ class Housekeeper(threading.Thread):
         interval: float = INTERVAL,
         forget_conversation: Callable[[int], object] = lambda _client_id: None,
     ) -> None:
-        """`forget_conversation(client_id)` empties Rasa's copy of a client's chat."""
+        """`forget_conversation(client_id)` empties Rasa's copy of a client's chat (False: Rasa
+        did not answer)."""
         super().__init__(name="handla-housekeeping", daemon=True)
         self._sessions, self._data_dir, self._interval = sessions, data_dir, interval
         self._forget_conversation = forget_conversation
@@ -52,7 +53,8 @@ class Housekeeper(threading.Thread):
             earlier = clients_with_earlier_chat(session)
             forget_old_messages(session)
         for client_id in earlier:  # Rasa's copy in its memory, as the app's chat just went
-            self._forget_conversation(client_id)
+            if self._forget_conversation(client_id) is False:
+                break  # Rasa is not answering (still starting): a started Rasa remembers nothing
 
     def run_chores(self) -> None:
         for name, chore in self.chores:

@@ -60,3 +60,18 @@ def test_the_day_after_rasas_copy_goes_with_the_chat(migrated_url: str, tmp_path
     Housekeeper(sessions, tmp_path, forget_conversation=forgotten.append).run_chores()
     assert _events(sessions) == [2, 3]  # yesterday's went, today's stay
     assert forgotten == [greta]  # and Rasa's memory of the client who spoke yesterday
+
+
+def test_with_rasa_not_answering_the_janitor_asks_once(migrated_url: str, tmp_path: Path) -> None:
+    greta, harry, sessions = _world(migrated_url)
+    with session_scope(sessions) as session:  # harry spoke yesterday too
+        session.add(ChatMessage(client_id=harry, speaker="client", text="ost", at=YESTERDAY))
+    asked: list[int] = []
+
+    def rasa_down(client_id: int) -> bool:
+        asked.append(client_id)
+        return False
+
+    Housekeeper(sessions, tmp_path, forget_conversation=rasa_down).run_chores()
+    assert len(asked) == 1 and asked[0] in (greta, harry)
+    assert _events(sessions) == [2, 3]  # the database's copy went all the same
