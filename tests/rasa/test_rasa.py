@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from assistant.config import PROJECT_ROOT
+from assistant.evaluate_chat import App
 from tests.helpers.live_handla import LiveHandla
 
 pytestmark = pytest.mark.rasa
@@ -39,6 +40,7 @@ def test_training_data_is_valid() -> None:
 
 def _evaluate(live: LiveHandla, kind: str, data: Path) -> dict[str, Any]:
     """POST /model/test/<kind> on the running Rasa: what `rasa test` computes, on its model."""
+    App(live.url, live.user, live.password).wait_until_ready(300)  # another test may restart it
     answer = httpx.post(
         f"{live.rasa_url}/model/test/{kind}",
         params={"token": live.rasa_token},
