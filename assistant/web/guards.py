@@ -97,6 +97,19 @@ def _too_large(limit: int) -> Response:
     return PlainTextResponse(_too_large_text(limit), status_code=413)
 
 
+def missing_headers(headers: list[tuple[bytes, bytes]], https: bool) -> list[tuple[bytes, bytes]]:
+    """The security headers an answer lacks; HTML pages (personal data on a shared tablet) are
+    not kept in the browser's cache."""
+    present = {name.lower() for name, _ in headers}
+    missing = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+    content_type = dict(headers).get(b"content-type", b"")
+    if content_type.startswith(b"text/html") and b"cache-control" not in present:
+        missing.append((b"cache-control", b"no-store"))
+    if https:
+        missing.append((b"strict-transport-security", b"max-age=31536000"))
+    return missing
+
+
 class SecurityHeadersMiddleware:
     """CSP without inline script or style, no framing, no MIME sniffing, same-origin referrers;
     HTML pages (personal data on a shared tablet) are not kept in the browser's cache."""
@@ -112,14 +125,8 @@ class SecurityHeadersMiddleware:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(n, v) for n, v in SECURITY_HEADERS if n not in present]
-                content_type = dict(headers).get(b"content-type", b"")
-                if content_type.startswith(b"text/html") and b"cache-control" not in present:
-                    headers.append((b"cache-control", b"no-store"))
-                if scope.get("scheme") == "https":
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
-                message = {**message, "headers": headers}
+                https = scope.get("scheme") == "https"
+                message = {**message, "headers": headers + missing_headers(headers, https)}
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -182,9 +189,9 @@ def install_guards(app: FastAPI, body_limits: dict[str, int]) -> None:
     # anything else: Starlette answers it outside every middleware, so the headers go on here
     async def unexpected(request: Request, _error: Exception) -> Response:
         response = _answer(request, 500, UNEXPECTED)
-        for name, value in SECURITY_HEADERS:
-            response.headers.setdefault(name.decode(), value.decode())
-        response.headers.setdefault("cache-control", "no-store")
+        for name, value in missing_headers(response.raw_headers, request.url.scheme == "https"):
+            response.headers.append(name.decode(), value.decode())
+        response.headers.setdefault("cache-control", "no-store")  # an error is never kept
         return response
 
     app.add_exception_handler(Exception, unexpected)
