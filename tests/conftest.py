@@ -227,5 +227,13 @@ def live_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHan
     )
     assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
     with live_handla(tmp_path_factory.mktemp("live-assistant")) as live:
-        App(live.url, live.user, live.password).wait_until_ready(300)
         yield live
+
+
+@pytest.fixture
+def assistant_app(live_assistant: LiveHandla) -> App:
+    """The shared Handla's admin over HTTP, once its Rasa is ready (a test before may have
+    killed it to see it come back)."""
+    app = App(live_assistant.url, live_assistant.user, live_assistant.password)
+    app.wait_until_ready(300)
+    return app

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluate_chat import App, Result, read_spec, run
-from tests.helpers.live_handla import LiveHandla
 
 pytestmark = pytest.mark.rasa
 HERE = Path(__file__).parent
@@ -17,20 +16,13 @@ FLOOR = 0.95
 SETS = ("dev", "dev_more", "holdout")
 
 
-@pytest.fixture(scope="module")
-def app(live_assistant: LiveHandla) -> App:
-    app = App(live_assistant.url, live_assistant.user, live_assistant.password)
-    app.wait_until_ready(300)  # another test may have just restarted a child
-    return app
-
-
-def test_conversations_keep_the_basket_right(app: App) -> None:
+def test_conversations_keep_the_basket_right(assistant_app: App) -> None:
     """All our conversations (the development set and the held-out one) together; the share
     of each part is printed (the README has both)."""
     total = Result()
     for name in SETS:
         part = Result()
-        run(app, read_spec(HERE / f"{name}.yml"), part)
+        run(assistant_app, read_spec(HERE / f"{name}.yml"), part)
         print(f"{name}: turns right {part.right}/{part.turns} ({part.share:.1%}), "
               f"conversations {part.conversations_right}/{part.conversations}")  # fmt: skip
         total.turns += part.turns

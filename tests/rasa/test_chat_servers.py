@@ -27,10 +27,8 @@ STORE = "Willys"
 
 
 @pytest.fixture
-def app(live_assistant: LiveHandla) -> App:
-    app = App(live_assistant.url, live_assistant.user, live_assistant.password)
-    app.wait_until_ready(300)
-    return app
+def app(assistant_app: App) -> App:
+    return assistant_app
 
 
 def _lines(app: App, client_id: int) -> list[tuple[str, str]]:

@@ -14,7 +14,6 @@ import httpx
 import pytest
 
 from assistant.config import PROJECT_ROOT
-from assistant.evaluate_chat import App
 from tests.helpers.live_handla import LiveHandla
 
 pytestmark = pytest.mark.rasa
@@ -40,7 +39,6 @@ def test_training_data_is_valid() -> None:
 
 def _evaluate(live: LiveHandla, kind: str, data: Path) -> dict[str, Any]:
     """POST /model/test/<kind> on the running Rasa: what `rasa test` computes, on its model."""
-    App(live.url, live.user, live.password).wait_until_ready(300)  # another test may restart it
     answer = httpx.post(
         f"{live.rasa_url}/model/test/{kind}",
         params={"token": live.rasa_token},
@@ -52,6 +50,7 @@ def _evaluate(live: LiveHandla, kind: str, data: Path) -> dict[str, Any]:
     return dict(answer.json())
 
 
+@pytest.mark.usefixtures("assistant_app")  # Rasa ready
 def test_swedish_conversations_pass(live_assistant: LiveHandla) -> None:
     """Every intent and every action of the test stories predicted as written
     (`rasa test core --fail-on-prediction-errors`)."""
@@ -64,6 +63,7 @@ def test_swedish_conversations_pass(live_assistant: LiveHandla) -> None:
     print(f"\n{count} Swedish conversations: all passed")
 
 
+@pytest.mark.usefixtures("assistant_app")  # Rasa ready
 def test_the_model_understands_phrases_it_was_not_trained_on(live_assistant: LiveHandla) -> None:
     intents = _evaluate(live_assistant, "intents", UNSEEN)["intent_evaluation"]
     intent_f1 = float(intents["report"]["weighted avg"]["f1-score"])
